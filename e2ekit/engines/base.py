@@ -1,0 +1,76 @@
+"""The engine interface: one browser, one page, driven by one backend (Playwright or WebDriver)."""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["ENGINE_NAMES", "Engine", "EngineError", "EngineInfo", "EngineUnavailable", "markers_in"]
+
+ENGINE_NAMES = ("chromium", "firefox", "webkit")
+
+_MARKER = re.compile(r"[?&]__e2ekit=(\d+)")
+
+
+class EngineError(RuntimeError):
+    """A browser failed to start, stopped answering, or died."""
+
+
+class EngineUnavailable(EngineError):
+    """The engine is not installed here; the message names the command that installs it."""
+
+
+@dataclass(frozen=True)
+class EngineInfo:
+    """Which browser produced a result, through which backend."""
+
+    name: str
+    backend: str
+    version: str
+    executable: str | None = None
+    console_capture: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version} ({self.backend})"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "backend": self.backend,
+            "version": self.version,
+            "executable": self.executable,
+            "console_capture": self.console_capture,
+        }
+
+
+def markers_in(*texts: str) -> set[int]:
+    """The probe markers named by URLs in ``texts``: how a console message is attributed to its probe."""
+    return {int(match) for text in texts for match in _MARKER.findall(text)}
+
+
+class Engine(ABC):
+    """One launched browser with one page. Every method is called from the engine's own worker thread."""
+
+    info: EngineInfo
+
+    @abstractmethod
+    def navigate(self, url: str, timeout: float) -> None:
+        """Load ``url`` as a top-level document in the page (the probe page, or a visit that sets cookies)."""
+
+    @abstractmethod
+    def run_probes(self, probes: list[dict[str, Any]], timeout: float) -> list[dict[str, Any]]:
+        """Run the probe function over ``probes`` in the current document and return its outcomes, in order."""
+
+    @abstractmethod
+    def collect_console(self, markers: set[int], timeout: float) -> dict[int, list[str]]:
+        """Console messages by probe marker; waits up to ``timeout`` until each of ``markers`` has one."""
+
+    @abstractmethod
+    def clear_cookies(self, hosts: set[str], timeout: float) -> None:
+        """Forget every cookie (at least those of ``hosts``), so the next session starts with an empty jar."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Stop the browser and whatever the backend started for it (driver, display, temp profile)."""

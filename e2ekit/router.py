@@ -1,0 +1,117 @@
+"""The ASGI app every e2ekit server runs: the probe page, and each probe's requests routed to its app.
+
+Each probe URL carries a marker query parameter (``__e2ekit=<n>``). The marker makes every probe URL unique, so no
+engine's preflight cache or HTTP cache can carry one probe's outcome into another, and it attributes each request,
+redirect hops included, to the probe that caused it. The app under test never sees the marker.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from e2ekit.exchange import Exchange
+from e2ekit.page import PAGE_PATH, serve_page
+from e2ekit.recorder import record_exchange
+from e2ekit.types import ASGIApp, Receive, Scope, Send
+
+__all__ = ["MARKER", "Recording", "Router", "add_marker", "strip_markers"]
+
+MARKER = "__e2ekit"
+_MARKER_IN_QUERY = re.compile(rf"(^|&){MARKER}=(\d+)(?=&|$)")
+
+
+def add_marker(url: str, marker: int) -> str:
+    """Append the probe marker to ``url``'s query (before any fragment)."""
+    base, hash_, fragment = url.partition("#")
+    joiner = "&" if "?" in base else "?"
+    return f"{base}{joiner}{MARKER}={marker}{hash_}{fragment}"
+
+
+def strip_markers(text: str) -> str:
+    """Remove probe markers from URLs in ``text`` (console messages, error texts)."""
+    text = re.sub(rf"&{MARKER}=\d+", "", text)
+    text = re.sub(rf"\?{MARKER}=\d+&", "?", text)
+    return re.sub(rf"\?{MARKER}=\d+", "", text)
+
+
+@dataclass
+class Recording:
+    """What the target saw for one probe, in arrival order."""
+
+    app: ASGIApp
+    exchanges: list[Exchange] = field(default_factory=list)
+
+
+class Router:
+    """Routes marked requests to their probe's app through the wire recorder; serves the page; 404s the rest."""
+
+    def __init__(self) -> None:
+        self._markers = itertools.count(1)
+        self._recordings: dict[int, Recording] = {}
+        self._lock = threading.Lock()
+        self.server_authorities: set[str] = set()
+        self.unattributed: list[Exchange] = []
+
+    def register(self, app: ASGIApp) -> tuple[int, Recording]:
+        """A fresh marker whose requests go to ``app``, and the recording they will fill."""
+        recording = Recording(app)
+        with self._lock:
+            marker = next(self._markers)
+            self._recordings[marker] = recording
+        return marker, recording
+
+    def release(self, marker: int) -> None:
+        with self._lock:
+            self._recordings.pop(marker, None)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        if scope["path"] == PAGE_PATH:
+            await serve_page(scope, receive, send)
+            return
+        query = scope["query_string"].decode("latin-1")
+        match = _MARKER_IN_QUERY.search(query)
+        recording = self._recordings.get(int(match.group(2))) if match else None
+        url = _request_url(scope, query)
+        if match is None or recording is None:
+            await record_exchange(
+                _not_a_probe, scope, receive, send, url=url, exchanges=self.unattributed, rewrite_location=str
+            )
+            return
+        marker = int(match.group(2))
+        clean_query = _MARKER_IN_QUERY.sub("", query).lstrip("&")
+        raw_path = scope.get("raw_path") or scope["path"].encode()
+        app_scope = {**scope, "query_string": clean_query.encode("latin-1"), "raw_path": raw_path.split(b"?")[0]}
+        await record_exchange(
+            recording.app,
+            app_scope,
+            receive,
+            send,
+            url=_request_url(scope, clean_query),
+            exchanges=recording.exchanges,
+            rewrite_location=lambda location: self._mark_location(location, marker),
+        )
+
+    def _mark_location(self, location: str, marker: int) -> str:
+        # Keep redirect hops attributed (and uniquely cached): mark redirects that stay on e2ekit's servers.
+        parts = urlsplit(location)
+        if parts.netloc and parts.netloc not in self.server_authorities:
+            return location
+        return add_marker(location, marker)
+
+
+def _request_url(scope: Scope, query: str) -> str:
+    host = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
+    return f"{scope['scheme']}://{host}{scope['path']}" + (f"?{query}" if query else "")
+
+
+async def _not_a_probe(scope: Scope, receive: Receive, send: Send) -> None:
+    body = b"Not an e2ekit probe URL (no known __e2ekit marker)."
+    await send({"type": "http.response.start", "status": 404, "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": body})
