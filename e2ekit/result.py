@@ -111,7 +111,14 @@ class ProbeResult:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return f"<ProbeResult {self.verdict} {self.engine.name} {self.probe.method} {self.target_url} from {self.page_origin}>"
+        # Short enough for pytest's assertion line (it truncates near 240 characters); the plugin adds the full
+        # str() of every result to the report of a failed test.
+        reason = self.engine_error or self.js_error or f"status {self.status}"
+        wire = "; ".join(exchange.describe() for exchange in self.exchanges) or "nothing reached the target"
+        return (
+            f"<{self.verdict} {self.engine.name}: {self.probe.method} {self.target_url} from {self.page_origin}, "
+            f"credentials {self.probe.credentials}: {reason}; wire: {wire}>"
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {

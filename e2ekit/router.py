@@ -65,6 +65,10 @@ class Router:
             self._recordings[marker] = recording
         return marker, recording
 
+    def recordings(self, markers: list[int]) -> list[Recording]:
+        with self._lock:
+            return [self._recordings[marker] for marker in markers if marker in self._recordings]
+
     def release(self, marker: int) -> None:
         with self._lock:
             self._recordings.pop(marker, None)

@@ -32,7 +32,7 @@ BODY_LIMIT = 4096
 class Session:
     """An isolated browsing session in one engine; use as a context manager.
 
-    It starts with an empty cookie jar. Probes in one session run in order and share the jar, as in one browser
+    It starts with an empty cookie jar: every session clears, when it closes, the cookies its origins set. Probes in one session run in order and share the jar, as in one browser
     tab: a cookie set by a visit or a response is sent (or not) by later probes. Preflight and HTTP caches never
     carry over between probes, because every probe URL is unique.
     """
@@ -40,10 +40,10 @@ class Session:
     def __init__(self, worker: EngineWorker, topology: Topology) -> None:
         self._worker = worker
         self._topology = topology
-        self._document: str | None = None
-        self._hosts: set[str] = set()
+        self._origins: set[str] = set()
         self._markers: list[int] = []
-        self._worker.call(lambda engine: engine.clear_cookies(set(), NAVIGATION_TIMEOUT), NAVIGATION_TIMEOUT, "clear cookies")
+        self.results: list[ProbeResult] = []
+        """Every result this session produced, in order."""
 
     @property
     def engine(self) -> EngineWorker:
@@ -83,7 +83,7 @@ class Session:
         """
         target = target_origin if target_origin == SAME_ORIGIN else Origin.parse(target_origin, what="target origin")
         page, served_target = self._topology.origins(Origin.parse(page_origin, what="page origin"), target)
-        self._hosts |= {page.host, served_target.host}
+        self._origins |= {str(page), str(served_target)}
         page_url = f"{page}{PAGE_PATH}" + (f"?{OPAQUE_QUERY}" if opaque_page else "")
         recordings: list[Recording] = []
         payload: list[dict[str, Any]] = []
@@ -95,10 +95,7 @@ class Session:
         shown_page = "null" if opaque_page else str(page)
         relation = site_relation(page, served_target)
         try:
-            if self._document != page_url:
-                self._document = None
-                self._worker.call(lambda e: e.navigate(page_url, NAVIGATION_TIMEOUT), NAVIGATION_TIMEOUT + 5, "load the probe page")
-                self._document = page_url
+            self._load(page_url)
             timeout = FETCH_TIMEOUT * len(probes) + 10
             outcomes = self._worker.call(lambda e: e.run_probes(payload, timeout), timeout + 5, "run the probes")
             blocked = {item["marker"] for item, outcome in zip(payload, outcomes) if not outcome["allowed"]}
@@ -106,12 +103,12 @@ class Session:
             if self._worker.info.console_capture:
                 console = self._worker.call(lambda e: e.collect_console(blocked, CONSOLE_WAIT), CONSOLE_WAIT + 10, "report console messages")
         except EngineError as error:
-            self._document = None
-            return [
+            self._worker.document = None
+            return self._keep([
                 _engine_error_result(self._worker, probe, shown_page, item["url"], relation, recording, str(error))
                 for probe, item, recording in zip(probes, payload, recordings)
-            ]
-        return [
+            ])
+        return self._keep([
             ProbeResult(
                 engine=self._worker.info,
                 probe=probe,
@@ -129,24 +126,43 @@ class Session:
                 duration_ms=float(outcome["duration_ms"]),
             )
             for probe, item, outcome, recording in zip(probes, payload, outcomes, recordings)
-        ]
+        ])
+
+    def _keep(self, results: list[ProbeResult]) -> list[ProbeResult]:
+        self.results += results
+        return results
 
     def visit(self, app: ASGIApp, path: str = "/", *, target_origin: str = DEFAULT_TARGET_ORIGIN) -> list[Exchange]:
         """Load ``path`` as a top-level page, as a user would (typically to let the target set cookies)."""
         served = self._topology.target(Origin.parse(target_origin, what="target origin"))
-        self._hosts.add(served.host)
+        self._origins.add(str(served))
         marker, recording = self._topology.router.register(app)
         self._markers.append(marker)
-        url = add_marker(f"{served}{path}", marker)
-        self._document = None
-        self._worker.call(lambda e: e.navigate(url, NAVIGATION_TIMEOUT), NAVIGATION_TIMEOUT + 5, f"visit {strip_markers(url)}")
+        self._load(add_marker(f"{served}{path}", marker))
         return list(recording.exchanges)
 
+    def _load(self, url: str) -> None:
+        if self._worker.document == url:
+            return
+        self._worker.document = None
+        self._worker.call(lambda e: e.navigate(url, NAVIGATION_TIMEOUT), NAVIGATION_TIMEOUT + 5, f"load {strip_markers(url)}")
+        self._worker.document = url
+
     def close(self) -> None:
-        """Release this session's routes; the next session clears the cookie jar before it starts."""
-        for marker in self._markers:
-            self._topology.router.release(marker)
-        self._markers.clear()
+        """Clear the cookies this session's origins set, and release its routes."""
+        try:
+            if self._set_cookies():
+                origins = self._origins
+                self._worker.document = None
+                self._worker.call(lambda e: e.clear_cookies(origins, NAVIGATION_TIMEOUT), NAVIGATION_TIMEOUT * 3, "clear cookies")
+        finally:
+            for marker in self._markers:
+                self._topology.router.release(marker)
+            self._markers.clear()
+
+    def _set_cookies(self) -> bool:
+        recordings = self._topology.router.recordings(self._markers)
+        return any(exchange.response_header("set-cookie") for r in recordings for exchange in r.exchanges)
 
     def __enter__(self) -> Session:
         return self

@@ -68,8 +68,12 @@ class Engine(ABC):
         """Console messages by probe marker; waits up to ``timeout`` until each of ``markers`` has one."""
 
     @abstractmethod
-    def clear_cookies(self, hosts: set[str], timeout: float) -> None:
-        """Forget every cookie (at least those of ``hosts``), so the next session starts with an empty jar."""
+    def clear_cookies(self, origins: set[str], timeout: float) -> None:
+        """Forget every cookie, at least those of ``origins`` (served origins such as "http://localhost:41643").
+
+        Classic WebDriver deletes only the current document's cookies, so a backend may load each origin's
+        PAGE_PATH to delete them there; the caller then reloads the probe page.
+        """
 
     @abstractmethod
     def close(self) -> None:

@@ -99,7 +99,7 @@ class PlaywrightEngine(Engine):
         with self._console_lock:
             return markers_in(*(f"{text} {url}" for text, url in self._console))
 
-    def clear_cookies(self, hosts: set[str], timeout: float) -> None:
+    def clear_cookies(self, origins: set[str], timeout: float) -> None:
         self._context.clear_cookies()
 
     def close(self) -> None:

@@ -25,6 +25,8 @@ class EngineWorker:
         self.name = name
         self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"e2ekit-{name}")
         self._engine: Engine | None = None
+        self.document: str | None = None
+        """The URL loaded in the engine's page, as far as e2ekit knows; None when unknown."""
         try:
             self._engine = self._submit(launch, launch_timeout, "start")
         except BaseException:

@@ -1,0 +1,5 @@
+import sys
+
+from e2ekit.cli import main
+
+sys.exit(main())
