@@ -1,0 +1,49 @@
+"""e2ekit: whether real browsers accept the CORS behaviour of your web app.
+
+Serve an ASGI app on a loopback origin, open a page on another origin, run ``fetch()`` there in Chromium, Firefox
+and WebKit, and record what the browser allowed, what crossed the wire and why.
+"""
+
+from __future__ import annotations
+
+from e2ekit.engines.base import EngineError, EngineInfo, EngineUnavailable
+from e2ekit.engines.launch import launch_engine
+from e2ekit.engines.spec import EngineSpec, EngineSpecError
+from e2ekit.engines.worker import EngineWorker
+from e2ekit.exchange import Exchange
+from e2ekit.loading import AppLoadError, load_app
+from e2ekit.origins import Origin, OriginError, SiteRelation, site_relation
+from e2ekit.probe import Probe, ProbeError
+from e2ekit.result import ProbeResult, Verdict
+from e2ekit.runner import EngineRun, run_in_engines
+from e2ekit.server import PortInUseError, ServerError
+from e2ekit.session import Session
+from e2ekit.topology import SAME_ORIGIN, Topology
+
+__all__ = [
+    "SAME_ORIGIN",
+    "AppLoadError",
+    "EngineError",
+    "EngineInfo",
+    "EngineRun",
+    "EngineSpec",
+    "EngineSpecError",
+    "EngineUnavailable",
+    "EngineWorker",
+    "Exchange",
+    "Origin",
+    "OriginError",
+    "PortInUseError",
+    "Probe",
+    "ProbeError",
+    "ProbeResult",
+    "ServerError",
+    "Session",
+    "SiteRelation",
+    "Topology",
+    "Verdict",
+    "launch_engine",
+    "load_app",
+    "run_in_engines",
+    "site_relation",
+]

@@ -57,6 +57,12 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "e2e: a test that runs probes in real browsers")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "e2e_engine" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.e2e)
+
+
 _SPECS = pytest.StashKey[dict[str, EngineSpec]]()
 _WORKERS = pytest.StashKey[dict[str, EngineWorker | EngineError]]()
 

@@ -48,11 +48,12 @@ async def record_exchange(
         nonlocal exchange, index, finished
         if message["type"] == "http.response.start":
             raw = [(k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in message.get("headers", [])]
-            raw = [(k, rewrite_location(v) if k == "location" else v) for k, v in raw]
             exchange = replace(exchange, status=int(message["status"]), response_headers=tuple(raw), error=error)
             index = len(exchanges)
             exchanges.append(exchange)
-            message = {**message, "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in raw]}
+            # The exchange keeps the app's own Location; the browser gets it marked, to keep the hop attributed.
+            sent = [(k, rewrite_location(v) if k == "location" else v) for k, v in raw]
+            message = {**message, "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in sent]}
         elif message["type"] == "http.response.body":
             if index is not None and len(exchange.response_body) < BODY_EXCERPT:
                 text = exchange.response_body + message.get("body", b"").decode("utf-8", "replace")

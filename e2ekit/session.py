@@ -49,6 +49,16 @@ class Session:
     def engine(self) -> EngineWorker:
         return self._worker
 
+    def origins(
+        self, page_origin: str = DEFAULT_PAGE_ORIGIN, target_origin: str = DEFAULT_TARGET_ORIGIN
+    ) -> tuple[Origin, Origin]:
+        """The concrete page and target origins (with ports) that ``fetch``/``run`` will use for these arguments.
+
+        Use it to build an app whose allow-list names the page origin exactly.
+        """
+        target = target_origin if target_origin == SAME_ORIGIN else Origin.parse(target_origin, what="target origin")
+        return self._topology.origins(Origin.parse(page_origin, what="page origin"), target)
+
     def fetch(
         self,
         app: ASGIApp,
@@ -81,8 +91,7 @@ class Session:
         ``target_origin`` may be ``"same-origin"`` to serve the app on the page's origin. ``opaque_page`` serves the
         page sandboxed, so its origin is opaque and its requests carry ``Origin: null``.
         """
-        target = target_origin if target_origin == SAME_ORIGIN else Origin.parse(target_origin, what="target origin")
-        page, served_target = self._topology.origins(Origin.parse(page_origin, what="page origin"), target)
+        page, served_target = self.origins(page_origin, target_origin)
         self._origins |= {str(page), str(served_target)}
         page_url = f"{page}{PAGE_PATH}" + (f"?{OPAQUE_QUERY}" if opaque_page else "")
         recordings: list[Recording] = []

@@ -1,0 +1,207 @@
+"""The stable identifiers of every check a cross-origin fetch can fail, and a failure's explanation.
+
+Identifiers are dotted, ``<stage>.<failure>``:
+
+- ``cors-check.*``: the Fetch standard's CORS check (https://fetch.spec.whatwg.org/#cors-check) failed on a response
+  to the request itself, a redirect hop or the final response.
+- ``preflight.*``: the CORS-preflight fetch (#cors-preflight-fetch) failed. The CORS check failures keep their
+  suffix here (``preflight.missing-allow-origin`` is ``cors-check.missing-allow-origin`` on the preflight response),
+  so ``check.split(".", 1)[1]`` names the failure whatever the stage.
+- ``redirect.*``: following a redirect failed (#http-redirect-fetch).
+- ``mode.*``: the request's mode forbids the request (#main-fetch, #dom-request).
+- ``request.*``: the request never got a usable response, or an engine said only that it blocked it.
+
+A few identifiers come only from parsing console text, where an engine words several failures the same way; their
+descriptions say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = ["CORS_CHECK_FAILURES", "Check", "Failure", "check_named", "cors_check_failure"]
+
+
+class Check(StrEnum):
+    """Every check identifier, each with a one-line ``description``. Members compare equal to their string."""
+
+    description: str
+
+    def __new__(cls, value: str, description: str) -> Check:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.description = description
+        return member
+
+    MISSING_ALLOW_ORIGIN = (
+        "cors-check.missing-allow-origin",
+        "the response has no Access-Control-Allow-Origin header",
+    )
+    WILDCARD_WITH_CREDENTIALS = (
+        "cors-check.wildcard-with-credentials",
+        "Access-Control-Allow-Origin is '*' but the request's credentials mode is 'include'",
+    )
+    ORIGIN_MISMATCH = (
+        "cors-check.origin-mismatch",
+        "Access-Control-Allow-Origin names an origin other than the request's",
+    )
+    MULTIPLE_ALLOW_ORIGIN = (
+        "cors-check.multiple-allow-origin",
+        "Access-Control-Allow-Origin holds several values (several header lines or a list)",
+    )
+    INVALID_ALLOW_ORIGIN = (
+        "cors-check.invalid-allow-origin",
+        "Access-Control-Allow-Origin is not a URL-like origin at all (e.g. a bare host)",
+    )
+    CREDENTIALS_NOT_TRUE = (
+        "cors-check.credentials-not-true",
+        "credentials mode 'include' but Access-Control-Allow-Credentials is not exactly 'true'",
+    )
+    ORIGIN_NOT_ALLOWED = (
+        "cors-check.origin-not-allowed",
+        "console only: Access-Control-Allow-Origin missing, invalid or another origin (WebKit words all three alike)",
+    )
+    PREFLIGHT_MISSING_ALLOW_ORIGIN = (
+        "preflight.missing-allow-origin",
+        "the preflight response has no Access-Control-Allow-Origin header",
+    )
+    PREFLIGHT_WILDCARD_WITH_CREDENTIALS = (
+        "preflight.wildcard-with-credentials",
+        "the preflight response's Access-Control-Allow-Origin is '*' and the request includes credentials",
+    )
+    PREFLIGHT_ORIGIN_MISMATCH = (
+        "preflight.origin-mismatch",
+        "the preflight response's Access-Control-Allow-Origin names another origin",
+    )
+    PREFLIGHT_MULTIPLE_ALLOW_ORIGIN = (
+        "preflight.multiple-allow-origin",
+        "the preflight response's Access-Control-Allow-Origin holds several values",
+    )
+    PREFLIGHT_INVALID_ALLOW_ORIGIN = (
+        "preflight.invalid-allow-origin",
+        "the preflight response's Access-Control-Allow-Origin is not a URL-like origin",
+    )
+    PREFLIGHT_CREDENTIALS_NOT_TRUE = (
+        "preflight.credentials-not-true",
+        "the preflight response's Access-Control-Allow-Credentials is not 'true' and the request includes credentials",
+    )
+    PREFLIGHT_STATUS_NOT_OK = (
+        "preflight.status-not-ok",
+        "the preflight response's status is not an ok status (200-299)",
+    )
+    PREFLIGHT_REDIRECT = (
+        "preflight.redirect",
+        "the preflight response is a redirect, which a preflight never follows",
+    )
+    METHOD_NOT_ALLOWED = (
+        "preflight.method-not-allowed",
+        "Access-Control-Allow-Methods does not allow the request's method",
+    )
+    HEADER_NOT_ALLOWED = (
+        "preflight.header-not-allowed",
+        "Access-Control-Allow-Headers does not allow one of the request's headers",
+    )
+    AUTHORIZATION_NOT_COVERED_BY_WILDCARD = (
+        "preflight.authorization-not-covered-by-wildcard",
+        "Access-Control-Allow-Headers is '*', which never covers Authorization",
+    )
+    INVALID_ALLOW_METHODS = (
+        "preflight.invalid-allow-methods",
+        "Access-Control-Allow-Methods cannot be parsed as a comma-separated list of methods",
+    )
+    INVALID_ALLOW_HEADERS = (
+        "preflight.invalid-allow-headers",
+        "Access-Control-Allow-Headers cannot be parsed as a comma-separated list of header names",
+    )
+    REDIRECT_NOT_ALLOWED = (
+        "redirect.not-allowed",
+        "the response is a redirect and the request's redirect mode is 'error'",
+    )
+    REDIRECT_WITH_CREDENTIALS_IN_URL = (
+        "redirect.cors-redirect-with-credentials-in-url",
+        "a cross-origin CORS request is redirected to a URL with a user name or password",
+    )
+    REDIRECT_NON_HTTP_SCHEME = (
+        "redirect.non-http-scheme",
+        "a redirect leads to a URL whose scheme is not http or https",
+    )
+    REDIRECT_INVALID_LOCATION = (
+        "redirect.invalid-location",
+        "a redirect's Location header cannot be parsed as a URL",
+    )
+    TOO_MANY_REDIRECTS = (
+        "redirect.too-many",
+        "more than 20 redirects",
+    )
+    SAME_ORIGIN_MODE = (
+        "mode.same-origin-cross-origin",
+        "mode 'same-origin' but the URL is cross-origin",
+    )
+    NO_CORS_METHOD = (
+        "mode.no-cors-method-not-safelisted",
+        "mode 'no-cors' with a method other than GET, HEAD or POST: fetch() throws before sending",
+    )
+    NO_CORS_REDIRECT_MODE = (
+        "mode.no-cors-redirect-not-follow",
+        "mode 'no-cors' to another origin with a redirect mode other than 'follow'",
+    )
+    FORBIDDEN_METHOD = (
+        "request.forbidden-method",
+        "the method is CONNECT, TRACE or TRACK, which fetch() refuses",
+    )
+    SCHEME_NOT_HTTP = (
+        "request.scheme-not-http",
+        "a CORS request to a URL whose scheme is not http or https",
+    )
+    NOT_SENT = (
+        "request.not-sent",
+        "no response: the server saw no request the browser should have sent, or the engine says it did not succeed",
+    )
+    PRIVATE_NETWORK = (
+        "request.private-network",
+        "console only: Chromium's Private Network Access blocked a request into a more private address space",
+    )
+    BLOCKED = (
+        "request.blocked",
+        "console only: the engine blocked the request without naming a check (WebKit's bare wrapper line)",
+    )
+
+
+CORS_CHECK_FAILURES = (
+    "missing-allow-origin",
+    "wildcard-with-credentials",
+    "origin-mismatch",
+    "multiple-allow-origin",
+    "invalid-allow-origin",
+    "credentials-not-true",
+)
+"""The failure suffixes the CORS check shares between the ``cors-check`` and ``preflight`` stages."""
+
+
+def cors_check_failure(failure: str, *, preflight: bool) -> Check:
+    """The identifier of CORS check ``failure`` (a suffix from CORS_CHECK_FAILURES) on a preflight or other response."""
+    if failure not in CORS_CHECK_FAILURES:
+        expected = ", ".join(CORS_CHECK_FAILURES)
+        raise ValueError(f'CORS check failure "{failure}" is unknown: expected one of {expected}')
+    return check_named(f"{'preflight' if preflight else 'cors-check'}.{failure}")
+
+
+def check_named(identifier: str) -> Check:
+    """The Check whose identifier is ``identifier``, e.g. ``"preflight.redirect"``."""
+    try:
+        return _BY_IDENTIFIER[identifier]
+    except KeyError:
+        raise ValueError(f'"{identifier}" is not a check identifier, e.g. "cors-check.missing-allow-origin"') from None
+
+
+_BY_IDENTIFIER = {check.value: check for check in Check}
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A failed check with one sentence on what failed and, where the server can fix it, one sentence how."""
+
+    check: Check
+    detail: str
+    fix: str | None = None

@@ -1,0 +1,29 @@
+"""Small app builders shared by the tests: a Starlette app with the given CORSMiddleware settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+
+async def echo(request: Request) -> Response:
+    return JSONResponse({"method": request.method, "cookie": request.headers.get("cookie")})
+
+
+async def login(request: Request) -> Response:
+    response = PlainTextResponse("logged in")
+    response.headers["set-cookie"] = "sid=abc123; Path=/"  # no SameSite attribute on purpose
+    return response
+
+
+def cors_app(**cors: Any) -> Starlette:
+    """An app with /api (GET, PUT, POST, DELETE) and /login, behind CORSMiddleware(**cors) when cors is given."""
+    middleware = [Middleware(CORSMiddleware, **cors)] if cors else []
+    routes = [Route("/api", echo, methods=["GET", "PUT", "POST", "DELETE"]), Route("/login", login)]
+    return Starlette(routes=routes, middleware=middleware)

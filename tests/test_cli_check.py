@@ -1,0 +1,129 @@
+"""``e2ekit check`` on real apps, run as users run it: the console script in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+APP = textwrap.dedent(
+    """
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.cors import CORSMiddleware
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    async def me(request):
+        return JSONResponse({"user": "ada"})
+
+    app = Starlette(
+        routes=[Route("/api/me", me)],
+        middleware=[
+            Middleware(CORSMiddleware, allow_origin_regex=r"http://localhost:\\d+", allow_credentials=True)
+        ],
+    )
+
+    def create_app():
+        return app
+    """
+)
+
+
+@pytest.fixture
+def app_dir(tmp_path: Path) -> Path:
+    (tmp_path / "myapp.py").write_text(APP)
+    return tmp_path
+
+
+def e2ekit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "e2ekit.cli", *args]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def test_check_exits_0_when_the_browser_allows_the_credentialed_request(app_dir: Path) -> None:
+    run = e2ekit(
+        "check", "myapp:app", "--page-origin", "http://localhost", "--path", "/api/me",
+        "--credentials", "include", "--browser", "chromium", cwd=app_dir,
+    )
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.startswith("ALLOWED in chromium ")
+    assert "GET http://127.0.0.1:" in run.stdout
+    assert " from http://localhost:" in run.stdout
+    assert " (cross-site), credentials include, " in run.stdout
+    assert run.stdout.rstrip().endswith("e2ekit: 1 allowed")
+    assert run.stderr == ""
+
+
+def test_check_exits_1_and_shows_the_failed_preflight_when_an_authorization_header_is_not_allowed(app_dir: Path) -> None:
+    run = e2ekit(
+        "check", "myapp:create_app", "--factory", "--page-origin", "http://localhost", "--path", "/api/me",
+        "--credentials", "include", "--header", "Authorization: Bearer x", "--json", cwd=app_dir,
+    )
+
+    assert run.returncode == 1, run.stdout + run.stderr
+    document = json.loads(run.stdout)
+    [result] = document["results"]
+    assert result["verdict"] == "BLOCKED"
+    assert result["engine"]["name"] == "chromium"
+    assert result["preflight_sent"] is True
+    assert result["reached_app"] is False
+    assert result["exchanges"][0]["method"] == "OPTIONS"
+    assert result["exchanges"][0]["status"] == 400
+    assert ["access-control-request-headers", "authorization"] in result["exchanges"][0]["request_headers"]
+    assert "Response to preflight request doesn't pass access control check" in result["console"][0]
+    assert document["engine_errors"] == {}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(
+            ["nothere:app"], 'e2ekit: error: app "nothere:app": module "nothere" was not found in', id="missing-module"
+        ),
+        pytest.param(["myapp"], 'e2ekit: error: app "myapp" must be in format "<module>:<attribute>"', id="no-colon"),
+        pytest.param(["myapp:nope"], 'e2ekit: error: app "myapp:nope": module "myapp" has no attribute "nope"', id="no-attr"),
+        pytest.param(
+            ["myapp:app", "--page-origin", "localhost:3000"],
+            'e2ekit: error: --page-origin "localhost:3000" has no scheme: expected scheme://host[:port]',
+            id="bad-origin",
+        ),
+        pytest.param(
+            ["myapp:app", "--browser", "safari"], 'e2ekit: error: unknown engine "safari": expected chromium, firefox, webkit',
+            id="unknown-engine",
+        ),
+        pytest.param(
+            ["myapp:app", "--header", "Authorization"], 'e2ekit: error: header "Authorization" must be written as "Name: value"',
+            id="bad-header",
+        ),
+    ],
+)
+def test_check_exits_2_with_a_one_line_message_on_bad_input(app_dir: Path, args: list[str], message: str) -> None:
+    run = e2ekit("check", *args, cwd=app_dir)
+
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert run.stderr.startswith(message)
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in run.stderr
+
+
+def test_check_exits_2_when_the_exact_page_port_is_taken(app_dir: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = e2ekit("check", "myapp:app", "--page-origin", f"http://localhost:{port}", cwd=app_dir)
+
+    assert run.returncode == 2
+    assert run.stderr.strip() == (
+        f"e2ekit: error: cannot serve http://localhost:{port}: port {port} on 127.0.0.1 is in use by another process; "
+        "stop that process, or give the origin without a port (e.g. http://localhost) and allow the origin e2ekit picks"
+    )

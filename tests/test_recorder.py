@@ -1,0 +1,114 @@
+"""The router and wire recorder on a real uvicorn server, driven by an HTTP client (no browser needed here)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from e2ekit import Origin, Topology
+from e2ekit.page import PAGE_PATH
+from e2ekit.router import add_marker
+
+
+@pytest.fixture
+def topology() -> Iterator[Topology]:
+    with Topology() as topology:
+        yield topology
+
+
+def serve(topology: Topology) -> str:
+    return str(topology.target(Origin.parse("http://127.0.0.1")))
+
+
+def test_the_app_sees_the_request_without_the_probe_marker_and_the_exchange_is_recorded(topology: Topology) -> None:
+    seen: list[str] = []
+
+    async def echo(request: Request) -> Response:
+        seen.append(str(request.url))
+        return PlainTextResponse("hi", headers={"x-trace": "1"})
+
+    app = Starlette(routes=[Route("/api", echo)])
+    marker, recording = topology.router.register(app)
+    origin = serve(topology)
+
+    response = httpx.get(add_marker(f"{origin}/api?q=1", marker), headers={"Origin": "http://localhost:3000"})
+
+    assert response.text == "hi"
+    assert seen == [f"{origin}/api?q=1"]
+    [exchange] = recording.exchanges
+    assert (exchange.method, exchange.path, exchange.query, exchange.status) == ("GET", "/api", "q=1", 200)
+    assert exchange.url == f"{origin}/api?q=1"
+    assert exchange.origin == "http://localhost:3000"
+    assert exchange.response_header("x-trace") == "1"
+    assert exchange.response_body == "hi"
+    assert exchange.error is None
+
+
+def test_an_exception_in_the_app_becomes_a_recorded_500_and_the_server_keeps_serving(topology: Topology) -> None:
+    async def fail(request: Request) -> Response:
+        raise KeyError("user")
+
+    marker, recording = topology.router.register(Starlette(routes=[Route("/x", fail)]))
+    origin = serve(topology)
+
+    response = httpx.get(add_marker(f"{origin}/x", marker))
+    again = httpx.get(add_marker(f"{origin}/x", marker))
+
+    assert (response.status_code, response.text) == (500, "Internal Server Error")
+    assert again.status_code == 500
+    assert [(exchange.status, exchange.error) for exchange in recording.exchanges] == [(500, "KeyError: 'user'")] * 2
+
+
+def test_a_redirect_on_the_same_server_stays_attributed_and_the_exchange_keeps_the_apps_location(
+    topology: Topology,
+) -> None:
+    app = Starlette(routes=[Route("/old", lambda r: RedirectResponse("/new")), Route("/new", lambda r: Response("new"))])
+    marker, recording = topology.router.register(app)
+    origin = serve(topology)
+
+    response = httpx.get(add_marker(f"{origin}/old", marker), follow_redirects=True)
+
+    assert response.text == "new"
+    assert response.history[0].headers["location"] == f"/new?__e2ekit={marker}"
+    assert [(e.path, e.status, e.response_header("location")) for e in recording.exchanges] == [
+        ("/old", 307, "/new"),
+        ("/new", 200, None),
+    ]
+
+
+def test_requests_without_a_known_marker_get_a_404_and_are_kept_apart(topology: Topology) -> None:
+    origin = serve(topology)
+
+    response = httpx.get(f"{origin}/favicon.ico")
+
+    assert response.status_code == 404
+    assert [exchange.path for exchange in topology.router.unattributed] == ["/favicon.ico"]
+
+
+def test_every_server_serves_the_probe_page_and_the_opaque_variant_is_sandboxed(topology: Topology) -> None:
+    origin = serve(topology)
+
+    page = httpx.get(f"{origin}{PAGE_PATH}")
+    opaque = httpx.get(f"{origin}{PAGE_PATH}?opaque=1")
+
+    assert page.status_code == 200
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    assert "content-security-policy" not in page.headers
+    assert opaque.headers["content-security-policy"] == "sandbox allow-scripts"
+
+
+def test_a_portless_target_on_the_page_host_gets_its_own_port_and_an_explicit_port_is_kept(topology: Topology) -> None:
+    page, same_site = topology.origins(Origin.parse("http://localhost"), Origin.parse("http://localhost"))
+    again_page, cross_site = topology.origins(Origin.parse("http://localhost"), Origin.parse("http://127.0.0.1"))
+
+    assert page.host == same_site.host == "localhost"
+    assert page.port != same_site.port
+    assert again_page == page
+    assert cross_site.host == "127.0.0.1"
+    assert topology.origins(page, "same-origin") == (page, page)
