@@ -8,6 +8,7 @@ from typing import Any
 
 from e2ekit.engines.base import EngineInfo
 from e2ekit.exchange import Exchange, Headers
+from e2ekit.explanation import Explanation
 from e2ekit.origins import SiteRelation
 from e2ekit.probe import Probe
 
@@ -47,6 +48,8 @@ class ProbeResult:
     exchanges: tuple[Exchange, ...]
     duration_ms: float
     engine_error: str | None = None
+    explanation: Explanation | None = None
+    """What the Fetch-standard model says failed (or passed), with the fix."""
 
     @property
     def allowed(self) -> bool:
@@ -101,6 +104,8 @@ class ProbeResult:
         if self.console is None:
             lines.append("  console: capture unavailable in this engine")
         lines += [f"  console: {message}" for message in self.console or ()]
+        if self.explanation is not None:
+            lines += self._explanation_lines(self.explanation)
         if not self.exchanges:
             lines.append("  wire: the target received no request")
         for exchange in self.exchanges:
@@ -109,6 +114,16 @@ class ProbeResult:
             cookie = "cookie sent" if exchange.cookie else "no cookie"
             lines.append(f"  wire {kind}: {exchange.describe()}; {cookie}" + (f"; {', '.join(cors)}" if cors else "; no CORS headers"))
         return "\n".join(lines)
+
+    def _explanation_lines(self, explanation: Explanation) -> list[str]:
+        check = f" [{explanation.check}]" if explanation.check else ""
+        lines = [f"  why: {explanation.detail}{check}"]
+        if explanation.fix and not self.allowed:
+            lines.append(f"  fix: {explanation.fix}")
+        if explanation.agrees is False:
+            predicted = "ALLOWED" if explanation.allowed else "BLOCKED"
+            lines.append(f"  note: the Fetch standard model predicts {predicted}; this engine did otherwise")
+        return lines
 
     def __repr__(self) -> str:
         # Short enough for pytest's assertion line (it truncates near 240 characters); the plugin adds the full
@@ -141,6 +156,7 @@ class ProbeResult:
             "exchanges": [_exchange_json(exchange) for exchange in self.exchanges],
             "duration_ms": round(self.duration_ms, 1),
             "engine_error": self.engine_error,
+            "explanation": None if self.explanation is None else self.explanation.to_json(),
         }
 
 

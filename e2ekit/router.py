@@ -45,6 +45,22 @@ class Recording:
 
     app: ASGIApp
     exchanges: list[Exchange] = field(default_factory=list)
+    _in_flight: int = 0
+    _idle: threading.Condition = field(default_factory=threading.Condition)
+
+    def begin(self) -> None:
+        with self._idle:
+            self._in_flight += 1
+
+    def end(self) -> None:
+        with self._idle:
+            self._in_flight -= 1
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no request of this probe is being handled: an app may raise after its response was sent."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._in_flight == 0, timeout)
 
 
 class Router:
@@ -92,15 +108,19 @@ class Router:
         clean_query = _MARKER_IN_QUERY.sub("", query).lstrip("&")
         raw_path = scope.get("raw_path") or scope["path"].encode()
         app_scope = {**scope, "query_string": clean_query.encode("latin-1"), "raw_path": raw_path.split(b"?")[0]}
-        await record_exchange(
-            recording.app,
-            app_scope,
-            receive,
-            send,
-            url=_request_url(scope, clean_query),
-            exchanges=recording.exchanges,
-            rewrite_location=lambda location: self._mark_location(location, marker),
-        )
+        recording.begin()
+        try:
+            await record_exchange(
+                recording.app,
+                app_scope,
+                receive,
+                send,
+                url=_request_url(scope, clean_query),
+                exchanges=recording.exchanges,
+                rewrite_location=lambda location: self._mark_location(location, marker),
+            )
+        finally:
+            recording.end()
 
     def _mark_location(self, location: str, marker: int) -> str:
         # Keep redirect hops attributed (and uniquely cached): mark redirects that stay on e2ekit's servers.

@@ -1,22 +1,19 @@
-"""A real uvicorn server on a loopback socket, in a thread, that signals readiness and always stops."""
+"""A real uvicorn server on a loopback socket, on the run's event loop, that signals readiness and always stops."""
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import errno
 import socket
-import threading
-from collections.abc import Coroutine
-from typing import Any, TypeVar
 
 import uvicorn
 
+from e2ekit.event_loop import LoopThread
 from e2ekit.origins import Origin
 from e2ekit.types import ASGIApp
 
 __all__ = ["PortInUseError", "Server", "ServerError"]
-
-T = TypeVar("T")
 
 STARTUP_TIMEOUT = 10.0
 SHUTDOWN_TIMEOUT = 5.0
@@ -35,47 +32,41 @@ class _SignallingServer(uvicorn.Server):
 
     def __init__(self, config: uvicorn.Config) -> None:
         super().__init__(config)
-        self.ready = threading.Event()
-        self.loop: asyncio.AbstractEventLoop | None = None
+        self.ready = asyncio.Event()
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        self.loop = asyncio.get_running_loop()
         await super().startup(sockets)
         self.ready.set()
 
 
 class Server:
-    """Serve ``app`` at ``origin`` (port None: the OS picks one) until ``stop()``; use as a context manager."""
+    """Serve ``app`` at ``origin`` (port None: the OS picks one) on ``loop`` until ``stop()``; a context manager."""
 
-    def __init__(self, app: ASGIApp, origin: Origin) -> None:
+    def __init__(self, app: ASGIApp, origin: Origin, loop: LoopThread) -> None:
         self._socket = _bind(origin)
         self.origin = origin.with_port(self._socket.getsockname()[1])
         config = uvicorn.Config(app, log_config=None, log_level="critical", access_log=False, lifespan="off")
         self._server = _SignallingServer(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._socket]}, name=f"e2ekit-server-{self.origin}", daemon=True
-        )
+        self._loop = loop
+        self._serving: concurrent.futures.Future[None] | None = None
 
     def start(self) -> Server:
-        self._thread.start()
-        if not self._server.ready.wait(STARTUP_TIMEOUT) or not self._thread.is_alive():
+        self._serving = self._loop.submit(self._server.serve(sockets=[self._socket]))
+        try:
+            self._loop.run(asyncio.wait_for(self._server.ready.wait(), STARTUP_TIMEOUT), STARTUP_TIMEOUT + 1)
+        except (TimeoutError, concurrent.futures.TimeoutError):
             self.stop()
-            raise ServerError(f"the server for {self.origin} did not start within {STARTUP_TIMEOUT:.0f} s")
+            raise ServerError(f"the server for {self.origin} did not start within {STARTUP_TIMEOUT:.0f} s") from None
         return self
-
-    def call_soon(self, coroutine: Coroutine[Any, Any, T], timeout: float) -> T:
-        """Run ``coroutine`` on the server's event loop (where the app runs) and return its result."""
-        assert self._server.loop is not None, "server not started"
-        future = asyncio.run_coroutine_threadsafe(coroutine, self._server.loop)
-        return future.result(timeout)
 
     def stop(self) -> None:
         self._server.should_exit = True
-        if self._thread.is_alive():
-            self._thread.join(SHUTDOWN_TIMEOUT)
-        if self._thread.is_alive():
-            self._server.force_exit = True
-            self._thread.join(SHUTDOWN_TIMEOUT)
+        if self._serving is not None:
+            try:
+                self._serving.result(SHUTDOWN_TIMEOUT)
+            except concurrent.futures.TimeoutError:
+                self._server.force_exit = True
+                self._serving.cancel()
         self._socket.close()
 
     def __enter__(self) -> Server:

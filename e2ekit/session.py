@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from e2ekit.engines.base import EngineError
 from e2ekit.engines.worker import EngineWorker
 from e2ekit.exchange import Exchange
+from e2ekit.explanation import explain
 from e2ekit.origins import Origin, site_relation
 from e2ekit.page import OPAQUE_QUERY, PAGE_PATH
 from e2ekit.probe import Probe
@@ -92,6 +94,7 @@ class Session:
         page sandboxed, so its origin is opaque and its requests carry ``Origin: null``.
         """
         page, served_target = self.origins(page_origin, target_origin)
+        self._topology.start_app(app)
         self._origins |= {str(page), str(served_target)}
         page_url = f"{page}{PAGE_PATH}" + (f"?{OPAQUE_QUERY}" if opaque_page else "")
         recordings: list[Recording] = []
@@ -107,6 +110,8 @@ class Session:
             self._load(page_url)
             timeout = FETCH_TIMEOUT * len(probes) + 10
             outcomes = self._worker.call(lambda e: e.run_probes(payload, timeout), timeout + 5, "run the probes")
+            for recording in recordings:
+                recording.wait_idle(FETCH_TIMEOUT)
             blocked = {item["marker"] for item, outcome in zip(payload, outcomes) if not outcome["allowed"]}
             console: dict[int, list[str]] | None = None
             if self._worker.info.console_capture:
@@ -138,13 +143,24 @@ class Session:
         ])
 
     def _keep(self, results: list[ProbeResult]) -> list[ProbeResult]:
-        self.results += results
-        return results
+        # An engine failure says nothing about CORS: such results get no explanation.
+        explained = [
+            result
+            if result.verdict is Verdict.ENGINE_ERROR
+            else replace(
+                result,
+                explanation=explain(result.probe, result.page_origin, result.target_url, result.exchanges, result.allowed),
+            )
+            for result in results
+        ]
+        self.results += explained
+        return explained
 
     def visit(self, app: ASGIApp, path: str = "/", *, target_origin: str = DEFAULT_TARGET_ORIGIN) -> list[Exchange]:
         """Load ``path`` as a top-level page, as a user would (typically to let the target set cookies)."""
         served = self._topology.target(Origin.parse(target_origin, what="target origin"))
         self._origins.add(str(served))
+        self._topology.start_app(app)
         marker, recording = self._topology.router.register(app)
         self._markers.append(marker)
         self._load(add_marker(f"{served}{path}", marker))

@@ -5,9 +5,12 @@ from __future__ import annotations
 import threading
 from contextlib import ExitStack
 
+from e2ekit.event_loop import LoopThread
+from e2ekit.lifespan import LIFESPAN_TIMEOUT, AppLifespan
 from e2ekit.origins import Origin
 from e2ekit.router import Router
 from e2ekit.server import Server
+from e2ekit.types import ASGIApp
 
 __all__ = ["SAME_ORIGIN", "Topology"]
 
@@ -27,7 +30,29 @@ class Topology:
         self._servers: dict[tuple[str, int], Server] = {}
         self._auto: dict[str, list[Server]] = {}
         self._lock = threading.Lock()
+        self._loop = LoopThread()
+        self._lifespans: dict[int, tuple[ASGIApp, AppLifespan]] = {}
         self._stack = ExitStack()
+        self._stack.callback(self._loop.stop)
+        self._stack.callback(self._shut_down_apps)
+
+    def start_app(self, app: ASGIApp) -> None:
+        """Run ``app``'s lifespan startup once, before its first request; shutdown follows at ``close()``."""
+        with self._lock:
+            if id(app) in self._lifespans:
+                return
+            lifespan = AppLifespan(app)
+            # Keep the app referenced so its id() stays unique for the run.
+            self._lifespans[id(app)] = (app, lifespan)
+        self._loop.run(lifespan.startup(), LIFESPAN_TIMEOUT + 1)
+
+    def _shut_down_apps(self) -> None:
+        for _, lifespan in self._lifespans.values():
+            try:
+                self._loop.run(lifespan.shutdown(), LIFESPAN_TIMEOUT + 1)
+            except Exception:  # an app failing at shutdown must not keep the remaining ones from shutting down
+                continue
+        self._lifespans.clear()
 
     def origins(self, page: Origin, target: Origin | str) -> tuple[Origin, Origin]:
         """The concrete (page, target) origins, with ports, starting servers for them as needed."""
@@ -58,7 +83,7 @@ class Topology:
         return server.origin
 
     def _start(self, origin: Origin) -> Server:
-        server = Server(self.router, origin)
+        server = Server(self.router, origin, self._loop)
         self._stack.enter_context(server)
         self._servers[(origin.bind_address, server.origin.port)] = server  # type: ignore[index]
         for host in ("localhost", origin.bind_address):

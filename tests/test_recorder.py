@@ -62,6 +62,7 @@ def test_an_exception_in_the_app_becomes_a_recorded_500_and_the_server_keeps_ser
 
     assert (response.status_code, response.text) == (500, "Internal Server Error")
     assert again.status_code == 500
+    assert recording.wait_idle(5)
     assert [(exchange.status, exchange.error) for exchange in recording.exchanges] == [(500, "KeyError: 'user'")] * 2
 
 
@@ -112,3 +113,47 @@ def test_a_portless_target_on_the_page_host_gets_its_own_port_and_an_explicit_po
     assert again_page == page
     assert cross_site.host == "127.0.0.1"
     assert topology.origins(page, "same-origin") == (page, page)
+
+
+def test_an_app_whose_lifespan_startup_sets_state_serves_requests_with_that_state(topology: Topology) -> None:
+    from contextlib import asynccontextmanager
+    from collections.abc import AsyncIterator
+
+    events: list[str] = []
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        events.append("startup")
+        app.state.greeting = "hello from startup"
+        yield
+        events.append("shutdown")
+
+    async def greet(request: Request) -> Response:
+        return PlainTextResponse(request.app.state.greeting)
+
+    app = Starlette(routes=[Route("/greet", greet)], lifespan=lifespan)
+    topology.start_app(app)
+    topology.start_app(app)
+    marker, _ = topology.router.register(app)
+
+    response = httpx.get(add_marker(f"{serve(topology)}/greet", marker))
+    topology.close()
+
+    assert response.text == "hello from startup"
+    assert events == ["startup", "shutdown"]
+
+
+def test_an_app_whose_startup_fails_is_reported_with_its_message(topology: Topology) -> None:
+    from contextlib import asynccontextmanager
+    from collections.abc import AsyncIterator
+
+    from e2ekit.lifespan import AppStartupError
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        raise ConnectionError("database unreachable")
+        yield
+
+    with pytest.raises(AppStartupError) as caught:
+        topology.start_app(Starlette(lifespan=lifespan))
+    assert str(caught.value) == "the app's startup failed: ConnectionError: database unreachable"

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from e2ekit.cli.errors import EXIT_ALLOWED, EXIT_BLOCKED, EXIT_ENGINE_ERROR, EXIT_USAGE
-from e2ekit.cli.options import add_app_arguments, add_engine_arguments, app_from, engines_from
+from e2ekit.cli.errors import EXIT_ALLOWED, EXIT_BLOCKED, EXIT_ENGINE_ERROR, EXIT_USAGE, UsageError
+from e2ekit.cli.options import add_app_arguments, add_engine_arguments, app_from, engines_from, unavailable_is_an_error
 from e2ekit.engines.base import EngineUnavailable
 from e2ekit.origins import Origin
 from e2ekit.probe import CREDENTIALS_MODES, FETCH_MODES, REDIRECT_MODES, Probe, parse_header
 from e2ekit.result import ProbeResult, Verdict
-from e2ekit.runner import run_in_engines
+from e2ekit.runner import EngineRun, run_in_engines
 from e2ekit.session import DEFAULT_PAGE_ORIGIN, DEFAULT_TARGET_ORIGIN, Session
 from e2ekit.topology import SAME_ORIGIN, Topology
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_parser", "engine_lines", "exit_code", "run", "split_engine_errors"]
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -65,21 +66,20 @@ def run(args: argparse.Namespace) -> int:
     with Topology() as topology:
         runs = run_in_engines(specs, job, topology=topology)
     results = [result for engine_run in runs for result in engine_run.value or []]
-    failures = {str(engine_run.spec): engine_run.error for engine_run in runs if engine_run.error is not None}
+    skipped, failures = split_engine_errors(runs, strict=unavailable_is_an_error(args))
     if args.json:
-        document = {"results": [result.to_json() for result in results], "engine_errors": {k: str(v) for k, v in failures.items()}}
+        document = {
+            "results": [result.to_json() for result in results],
+            "engines_skipped": skipped,
+            "engine_errors": failures,
+        }
         print(json.dumps(document, indent=2))
     else:
         for result in results:
             print(result, end="\n\n")
-        for name, error in failures.items():
-            print(f"{name}: ENGINE ERROR: {error}\n")
+        print(engine_lines(skipped, failures), end="")
         print(_summary(results, len(failures)))
-    if any(isinstance(error, EngineUnavailable) for error in failures.values()):
-        return EXIT_USAGE
-    if failures or any(result.verdict is Verdict.ENGINE_ERROR for result in results):
-        return EXIT_ENGINE_ERROR
-    return EXIT_ALLOWED if all(result.allowed for result in results) else EXIT_BLOCKED
+    return exit_code(results, runs, strict=unavailable_is_an_error(args))
 
 
 def _summary(results: list[ProbeResult], engine_errors: int) -> str:
@@ -88,3 +88,28 @@ def _summary(results: list[ProbeResult], engine_errors: int) -> str:
     if engine_errors:
         parts.append(f"{engine_errors} engine(s) failed to start")
     return "e2ekit: " + ", ".join(parts or ["no results"])
+
+
+def split_engine_errors(runs: Sequence[EngineRun[Any]], *, strict: bool) -> tuple[dict[str, str], dict[str, str]]:
+    """Engines skipped as not installed (when not named explicitly), and engines that failed."""
+    skipped = {str(r.spec): str(r.error) for r in runs if isinstance(r.error, EngineUnavailable) and not strict}
+    failures = {str(r.spec): str(r.error) for r in runs if r.error is not None and str(r.spec) not in skipped}
+    return skipped, failures
+
+
+def engine_lines(skipped: dict[str, str], failures: dict[str, str]) -> str:
+    lines = [f"{name}: skipped: {reason}\n" for name, reason in skipped.items()]
+    lines += [f"{name}: ENGINE ERROR: {reason}\n" for name, reason in failures.items()]
+    return "".join(line + "\n" for line in lines)
+
+
+def exit_code(results: Sequence[ProbeResult], runs: Sequence[EngineRun[Any]], *, strict: bool) -> int:
+    """0 all allowed, 1 any blocked, 2 a named engine is not installed, 3 an engine failed."""
+    skipped, failures = split_engine_errors(runs, strict=strict)
+    if any(isinstance(r.error, EngineUnavailable) for r in runs if str(r.spec) in failures):
+        return EXIT_USAGE
+    if failures or any(result.verdict is Verdict.ENGINE_ERROR for result in results):
+        return EXIT_ENGINE_ERROR
+    if not results:
+        raise UsageError("no engine is installed here: run `e2ekit install-browsers`, or see `e2ekit browsers`")
+    return EXIT_ALLOWED if all(result.allowed for result in results) else EXIT_BLOCKED

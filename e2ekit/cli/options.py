@@ -9,7 +9,7 @@ from e2ekit.engines.spec import EngineSpec, parse_engine_specs
 from e2ekit.loading import load_app
 from e2ekit.types import ASGIApp
 
-__all__ = ["add_app_arguments", "add_engine_arguments", "app_from", "engines_from"]
+__all__ = ["add_app_arguments", "add_engine_arguments", "app_from", "engines_from", "unavailable_is_an_error"]
 
 
 def add_app_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,9 +29,14 @@ def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="SPEC",
         help=f"engine to run in: {', '.join(ENGINE_NAMES)} or all, optionally NAME:playwright, NAME:webdriver or "
-        "NAME:/path/to/executable; repeatable (default: chromium)",
+        "NAME:/path/to/executable; repeatable (default: every engine; those not installed are skipped)",
     )
 
 
 def engines_from(args: argparse.Namespace) -> list[EngineSpec]:
-    return parse_engine_specs(args.browser or ["chromium"])
+    return parse_engine_specs(args.browser or ["all"])
+
+
+def unavailable_is_an_error(args: argparse.Namespace) -> bool:
+    """An engine the user named that is not installed is a configuration error; a default one is skipped."""
+    return bool(args.browser)
