@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from e2ekit.console import ENGINES, NoWordingError, render
 from e2ekit.exchange import Exchange
 from e2ekit.probe import Probe
 from e2ekit.spec import predict
@@ -50,4 +51,31 @@ def explain(
         detail=prediction.detail,
         fix=prediction.fix,
         agrees=engine_allowed == prediction.allowed,
+        messages={} if check is None else _messages(check, probe, page_origin, target_url, exchanges),
     )
+
+
+def _messages(check: str, probe: Probe, page_origin: str, target_url: str, exchanges: Sequence[Exchange]) -> dict[str, str]:
+    """The failure as each engine's console words it, from the values the exchanges hold."""
+    preflight = next((e for e in exchanges if e.is_preflight), None)
+    relevant = preflight if check.startswith("preflight.") and preflight is not None else (exchanges[-1] if exchanges else None)
+    values: dict[str, Any] = {"url": exchanges[-1].url if exchanges else target_url, "origin": page_origin, "method": probe.method}
+    if relevant is not None:
+        values["status"] = relevant.status
+        values["allow_origin_value"] = relevant.response_header("access-control-allow-origin")
+        values["quoted_value"] = relevant.response_header("access-control-allow-credentials") or relevant.response_header("location")
+    values["header"] = _refused_header(probe, preflight)
+    messages: dict[str, str] = {}
+    for engine in ENGINES:
+        try:
+            messages[engine] = render(check, engine, **values)
+        except (NoWordingError, ValueError):
+            continue  # the engine has no wording of its own for this check, or it quotes a value not seen here
+    return messages
+
+
+def _refused_header(probe: Probe, preflight: Exchange | None) -> str | None:
+    allowed = {h.strip().lower() for h in ((preflight.response_header("access-control-allow-headers") if preflight else None) or "").split(",")}
+    requested = [name for name, _ in probe.headers]
+    refused = [name for name in requested if name.lower() not in allowed]
+    return (refused or requested or [None])[0]

@@ -102,7 +102,8 @@ class ProbeResult:
         elif self.status is not None:
             lines.append(f"  JavaScript: status {self.status}, type {self.response_type}")
         if self.console is None:
-            lines.append("  console: capture unavailable in this engine")
+            worded = self.explanation.messages.get(self.engine.name) if self.explanation and not self.allowed else None
+            lines.append("  console: capture unavailable in this engine" + (f"; it words this failure as: {worded}" if worded else ""))
         lines += [f"  console: {message}" for message in self.console or ()]
         if self.explanation is not None:
             lines += self._explanation_lines(self.explanation)

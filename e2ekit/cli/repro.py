@@ -122,10 +122,11 @@ def _text(
     lines.append("")
     for result in results:
         lines += _engine_lines(report, result)
-    lines.append(engine_lines(skipped, failures).rstrip())
+    if skipped or failures:
+        lines += [engine_lines(skipped, failures).rstrip(), ""]
     reproduced = [r.engine.name for r in results if same_cause(report.check, r)]
     lines.append(f"reproduced in {len(reproduced)} of {len(results)} engines" + (f": {', '.join(reproduced)}" if reproduced else ""))
-    return "\n".join(line for line in lines if line is not None)
+    return "\n".join(lines)
 
 
 def _engine_lines(report: ConsoleReport, result: ProbeResult) -> list[str]:
@@ -133,6 +134,8 @@ def _engine_lines(report: ConsoleReport, result: ProbeResult) -> list[str]:
     explanation = result.explanation
     if same_cause(report.check, result):
         head = f"{name}: REPRODUCED"
+        if explanation is not None and explanation.check != report.check:
+            head += f" (same cause; this app's response makes it {explanation.check})"
     elif result.allowed:
         head = f"{name}: NOT REPRODUCED: this app's response was allowed"
     else:

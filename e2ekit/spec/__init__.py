@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from e2ekit.spec.checks import CORS_CHECK_FAILURES, Check, Failure, check_named, cors_check_failure
-from e2ekit.spec.cors_check import cors_check, origin_fix
+from e2ekit.spec.cors_check import cors_check, exception_fix, origin_fix
 from e2ekit.spec.exposure import (
     FORBIDDEN_RESPONSE_HEADERS,
     RESPONSE_TYPES,
@@ -32,7 +32,14 @@ from e2ekit.spec.request import (
     is_forbidden_method,
     is_forbidden_request_header,
 )
-from e2ekit.spec.responses import REDIRECT_STATUSES, effective_status, is_ok_status, is_redirect, location, name_response
+from e2ekit.spec.responses import (
+    REDIRECT_STATUSES,
+    effective_status,
+    is_ok_status,
+    is_redirect,
+    location,
+    name_response,
+)
 from e2ekit.spec.safelist import (
     MAX_SAFELISTED_TOTAL_BYTES,
     MAX_SAFELISTED_VALUE_BYTES,
@@ -74,6 +81,7 @@ __all__ = [
     "cors_check",
     "cors_check_failure",
     "effective_status",
+    "exception_fix",
     "follow_redirect",
     "has_credentials",
     "header_list_values",

@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 from e2ekit.exchange import Exchange
 from e2ekit.spec.checks import Failure, cors_check_failure
 from e2ekit.spec.origins import OPAQUE_ORIGIN, origin_of
-from e2ekit.spec.responses import effective_status, name_response
+from e2ekit.spec.responses import effective_status, is_redirect, name_response
 
-__all__ = ["cors_check", "origin_fix"]
+__all__ = ["cors_check", "exception_fix", "origin_fix"]
 
 _URL_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 
@@ -33,10 +33,10 @@ def cors_check(
         return Failure(cors_check_failure(failure, preflight=preflight), detail, fix)
 
     if not values:
-        status = effective_status(response)
+        status = "" if is_redirect(response) else f" (status {effective_status(response)})"
         return failed(
             "missing-allow-origin",
-            f"{subject} (status {status}) had no Access-Control-Allow-Origin header",
+            f"{subject}{status} had no Access-Control-Allow-Origin header",
             _missing_fix(response, origin, page_origin, preflight),
         )
     value = ", ".join(values)
@@ -91,10 +91,7 @@ def cors_check(
 def _missing_fix(response: Exchange, origin: str, page_origin: str, preflight: bool) -> str:
     status = effective_status(response)
     if response.error:
-        return (
-            f"the {status} came from an exception raised outside CORSMiddleware ({response.error}): handle it or put "
-            "CORSMiddleware outermost"
-        )
+        return exception_fix(response.error, status)
     if response.status is None:
         return (
             "the app finished without responding and the server's own 500 carries no CORS headers: make the "
@@ -108,6 +105,15 @@ def _missing_fix(response: Exchange, origin: str, page_origin: str, preflight: b
             "OPTIONS preflight"
         )
     return f"add '{origin}' to allow_origins"
+
+
+def exception_fix(error: str, status: int) -> str:
+    """The fix for a response the app's exception produced: Starlette's ServerErrorMiddleware answers outside
+    CORSMiddleware, so its 500 carries no CORS headers."""
+    return (
+        f"the {status} came from an exception raised outside CORSMiddleware ({error}): handle it or put "
+        "CORSMiddleware outermost"
+    )
 
 
 def _multiple_fix(lines: int) -> str:

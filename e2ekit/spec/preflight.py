@@ -6,10 +6,11 @@ https://fetch.spec.whatwg.org/#cors-preflight-fetch
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urljoin
 
 from e2ekit.exchange import Exchange
 from e2ekit.spec.checks import Check, Failure
-from e2ekit.spec.cors_check import cors_check
+from e2ekit.spec.cors_check import cors_check, exception_fix
 from e2ekit.spec.header_lists import HeaderListError, header_list_values
 from e2ekit.spec.responses import effective_status, is_ok_status, is_redirect, location
 from e2ekit.spec.safelist import is_safelisted_method, unsafe_header_names
@@ -35,7 +36,7 @@ def check_preflight(
     """
     status = effective_status(response)
     if is_redirect(response):
-        target = location(response)
+        target = urljoin(response.url, location(response) or "")
         return Failure(
             Check.PREFLIGHT_REDIRECT,
             f"the preflight response was a {status} redirect to '{target}', and a preflight never follows redirects",
@@ -64,10 +65,7 @@ def check_preflight(
 
 def _status_fix(response: Exchange, method: str, headers: Headers, credentials: str) -> str:
     if response.error:
-        return (
-            f"the {effective_status(response)} came from an exception raised outside CORSMiddleware "
-            f"({response.error}): handle it or put CORSMiddleware outermost"
-        )
+        return exception_fix(response.error, effective_status(response))
     # Starlette's CORSMiddleware refuses a preflight with a 400 that still lists what it allows: name what is missing.
     try:
         methods = header_list_values(response, "access-control-allow-methods")

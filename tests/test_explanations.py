@@ -1,0 +1,65 @@
+"""Every browser result carries the Fetch-standard explanation: the failing check, each engine's wording, the fix."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from e2ekit import Session
+from tests.apps import cors_app
+
+
+def test_the_wildcard_explanation_agrees_with_the_engine_and_renders_its_console_message_exactly(
+    e2e_session: Session, browser_name: str
+) -> None:
+    result = e2e_session.fetch(cors_app(allow_origins=["*"]), "/api", credentials="include")
+
+    explanation = result.explanation
+    assert explanation is not None
+    assert (explanation.allowed, explanation.agrees) == (False, True)
+    assert explanation.check == "cors-check.wildcard-with-credentials"
+    assert explanation.fix == f"list the page origin ('{result.page_origin}') instead of '*' in allow_origins when credentials are included"
+    assert sorted(explanation.messages) == ["chromium", "firefox", "webkit"]
+    if result.console is not None:
+        assert explanation.messages[browser_name] in result.console
+
+
+def test_a_refused_put_preflight_is_explained_with_the_method_to_add(e2e_session: Session) -> None:
+    app = cors_app(allow_origins=["*"])
+
+    result = e2e_session.fetch(app, "/api", method="PUT", headers={"Content-Type": "application/json"}, body="{}")
+
+    assert result.explanation is not None
+    assert result.explanation.check == "preflight.status-not-ok"
+    assert result.explanation.detail == "the preflight response's status was 400, not an ok status (200-299)"
+    assert result.explanation.fix == "add 'PUT' to allow_methods"
+    assert result.explanation.agrees
+
+
+def test_a_500_from_an_exception_outside_cors_is_explained_with_the_exception(e2e_session: Session) -> None:
+    def fail(request: Request) -> Response:
+        raise ValueError("boom")
+
+    app = Starlette(routes=[Route("/api", fail)], middleware=[Middleware(CORSMiddleware, allow_origins=["*"])])
+
+    result = e2e_session.fetch(app, "/api")
+
+    assert result.explanation is not None
+    assert result.explanation.check == "cors-check.missing-allow-origin"
+    assert result.explanation.fix == (
+        "the 500 came from an exception raised outside CORSMiddleware (ValueError: boom): handle it or put "
+        "CORSMiddleware outermost"
+    )
+    assert result.explanation.agrees
+
+
+def test_an_allowed_request_has_no_failing_check_and_no_fix(e2e_session: Session) -> None:
+    result = e2e_session.fetch(cors_app(allow_origins=["*"]), "/api")
+
+    assert result.explanation is not None
+    assert (result.explanation.allowed, result.explanation.check, result.explanation.fix) == (True, None, None)
+    assert result.explanation.messages == {}
