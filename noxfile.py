@@ -16,20 +16,21 @@ def install(session: nox.Session, *extras: str) -> None:
     session.run("e2ekit", "install-browsers", "--if-missing")
 
 
-def engine_args() -> list[str]:
-    # On CI every engine must run: a missing one fails the run instead of being skipped.
-    return ["--e2e-engine", "all", *(["--e2e-require-engines"] if os.environ.get("CI") else [])]
+def engine_args(posargs: list[str]) -> list[str]:
+    """Every engine unless the arguments choose some (``-- --browser firefox``); on CI a missing one fails."""
+    chosen = any(arg.startswith(("--browser", "--e2e-engine")) for arg in posargs)
+    return [*([] if chosen else ["--e2e-engine", "all"]), *(["--e2e-require-engines"] if os.environ.get("CI") else [])]
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the test suite; browser tests run in every engine."""
     install(session, "test")
-    session.run("pytest", *engine_args(), *session.posargs)
+    session.run("pytest", *engine_args(session.posargs), *session.posargs)
 
 
 @nox.session
 def e2e(session: nox.Session) -> None:
     """Run the end-to-end browser suite in every available engine."""
     install(session, "test")
-    session.run("pytest", "-m", "e2e", *engine_args(), *session.posargs)
+    session.run("pytest", "-m", "e2e", *engine_args(session.posargs), *session.posargs)

@@ -75,7 +75,8 @@ def _messages(check: str, probe: Probe, page_origin: str, target_url: str, excha
 
 
 def _refused_header(probe: Probe, preflight: Exchange | None) -> str | None:
-    allowed = {h.strip().lower() for h in ((preflight.response_header("access-control-allow-headers") if preflight else None) or "").split(",")}
+    listed = preflight.response_header("access-control-allow-headers") if preflight else None
+    allowed = {name.strip().lower() for name in (listed or "").split(",")}
     requested = [name for name, _ in probe.headers]
     refused = [name for name in requested if name.lower() not in allowed]
-    return (refused or requested or [None])[0]
+    return next(iter(refused or requested), None)

@@ -46,4 +46,4 @@ def load_app(import_string: str, *, factory: bool = False, app_dir: str | Path =
             raise AppLoadError(f'app factory "{import_string}" raised {type(error).__name__}: {error}') from None
     if not callable(app):
         raise AppLoadError(f'app "{import_string}" is a {type(app).__name__}, not an ASGI app (a callable)')
-    return app  # type: ignore[return-value]
+    return app

@@ -6,7 +6,7 @@ It builds on pytest-playwright: ``--browser`` and the ``browser_name`` parametri
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 import pytest
@@ -123,11 +123,16 @@ def e2e_session(new_e2e_session: Callable[[], Session]) -> Session:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    report: pytest.TestReport = yield
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
     sessions = item.stash.get(_SESSIONS, [])
     if report.failed and call.when == "call":
         results = [result for session in sessions for result in session.results]
         if results:
             report.sections.append(("e2ekit results", "\n\n".join(str(result) for result in results)))
-    return report  # type: ignore[return-value]
+    return report
+
+# Scenario files (scenarios/*.toml) become test items; their hooks live with the scenario runner.
+pytest_plugins = ["e2ekit.scenarios.collect"]

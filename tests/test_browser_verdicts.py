@@ -45,8 +45,13 @@ def test_wildcard_origin_with_credentials_is_blocked_although_the_header_only_ch
         assert result.console is None
 
 
-def test_exact_origin_with_credentials_is_allowed_and_the_cookie_arrives_only_from_the_same_site(
-    e2e_session: Session,
+# A cookie without SameSite, sent cross-site (localhost page, 127.0.0.1 target)? Chromium treats it as Lax and
+# Firefox ESR does not send it either; WebKitGTK sends it (measured; see docs/engines.md).
+CROSS_SITE_COOKIE_SENT = {"chromium": False, "firefox": False, "webkit": True}
+
+
+def test_exact_origin_with_credentials_is_allowed_and_a_samesite_unset_cookie_arrives_cross_site_only_in_webkit(
+    e2e_session: Session, browser_name: str
 ) -> None:
     same_site_page, same_site_target = e2e_session.origins("http://localhost", "http://localhost")
     cross_site_page, cross_site_target = e2e_session.origins("http://localhost", "http://127.0.0.1")
@@ -69,8 +74,8 @@ def test_exact_origin_with_credentials_is_allowed_and_the_cookie_arrives_only_fr
     assert same_site.requests[0].response_header("access-control-allow-credentials") == "true"
     assert cross_site.relation is SiteRelation.CROSS_SITE
     assert cross_site.allowed
-    assert not cross_site.cookie_sent
-    assert cross_site.requests[0].cookie is None
+    assert cross_site.cookie_sent is CROSS_SITE_COOKIE_SENT[browser_name]
+    assert cross_site.requests[0].cookie == ("sid=abc123" if CROSS_SITE_COOKIE_SENT[browser_name] else None)
     assert cross_site.requests[0].response_header("access-control-allow-credentials") == "true"
     assert cross_site.header("content-type") == "application/json"
 

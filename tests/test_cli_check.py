@@ -63,7 +63,8 @@ def test_check_exits_0_when_the_browser_allows_the_credentialed_request(app_dir:
 def test_check_exits_1_and_shows_the_failed_preflight_when_an_authorization_header_is_not_allowed(app_dir: Path) -> None:
     run = e2ekit(
         "check", "myapp:create_app", "--factory", "--page-origin", "http://localhost", "--path", "/api/me",
-        "--credentials", "include", "--header", "Authorization: Bearer x", "--json", cwd=app_dir,
+        "--credentials", "include", "--header", "Authorization: Bearer x", "--json", "--browser", "chromium",
+        cwd=app_dir,
     )
 
     assert run.returncode == 1, run.stdout + run.stderr

@@ -17,7 +17,7 @@ APP = textwrap.dedent(
     from fastapi.middleware.cors import CORSMiddleware
 
     app = FastAPI()
-    app.add_middleware(CORSMiddleware, allow_origins=["http://localhost:3000"], allow_credentials=True)
+    app.add_middleware(CORSMiddleware, allow_origins=["http://localhost:5173"], allow_credentials=True)
 
     @app.get("/api/me")
     def me():
@@ -37,11 +37,11 @@ APP = textwrap.dedent(
 )
 
 CHROMIUM_METHOD = (
-    "Access to fetch at 'http://127.0.0.1:8000/api/me' from origin 'http://localhost:3000' has been blocked by CORS "
+    "Access to fetch at 'http://127.0.0.1:8000/api/me' from origin 'http://localhost:5173' has been blocked by CORS "
     "policy: Method PUT is not allowed by Access-Control-Allow-Methods in preflight response."
 )
 CHROMIUM_WILDCARD = (
-    "Access to fetch at 'http://127.0.0.1:8000/api/me' from origin 'http://localhost:3000' has been blocked by CORS "
+    "Access to fetch at 'http://127.0.0.1:8000/api/me' from origin 'http://localhost:5173' has been blocked by CORS "
     "policy: The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when "
     "the request's credentials mode is 'include'."
 )
@@ -70,7 +70,7 @@ def test_a_chromium_method_message_is_reproduced_in_every_engine_with_the_same_c
     assert code == 0
     assert document["reported"]["check"] == "preflight.method-not-allowed"
     assert document["request"]["probe"]["method"] == "PUT"
-    assert document["request"]["page_origin"] == "http://localhost:3000"
+    assert document["request"]["page_origin"] == "http://localhost:5173"
     assert sorted(r["engine"]["name"] for r in document["results"]) == ["chromium", "firefox", "webkit"]
     for result in document["results"]:
         assert result["reproduced"] is True
@@ -147,7 +147,7 @@ def test_a_message_this_app_does_not_reproduce_says_what_the_app_did_instead(app
 
 def test_a_preflight_message_that_does_not_say_why_names_the_options_that_supply_it(app_dir: Path) -> None:
     text = (
-        "Access to fetch at 'http://127.0.0.1:8000/api/me' from origin 'http://localhost:3000' has been blocked by "
+        "Access to fetch at 'http://127.0.0.1:8000/api/me' from origin 'http://localhost:5173' has been blocked by "
         "CORS policy: Response to preflight request doesn't pass access control check: It does not have HTTP ok status."
     )
 

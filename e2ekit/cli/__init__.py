@@ -7,12 +7,12 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from e2ekit.cli import check
+from e2ekit.cli import browsers, check, install_browsers, repro, run
 from e2ekit.cli.errors import EXIT_USAGE, USAGE_ERRORS
 
 __all__ = ["main"]
 
-COMMANDS: tuple[ModuleType, ...] = (check,)
+COMMANDS: tuple[ModuleType, ...] = (check, repro, browsers, install_browsers, run)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -68,7 +68,7 @@ def apply_fix(app: ASGIApp, fix: PolicyFix) -> None:
         raise PolicyFixError(
             f"cannot apply '{fix}': the app has no Starlette/FastAPI CORSMiddleware in app.user_middleware"
         )
-    kwargs: dict[str, Any] = entry.kwargs  # type: ignore[attr-defined]
+    kwargs: dict[str, Any] = entry.kwargs
     if fix.extend:
         current = list(kwargs.get(fix.parameter, ()))
         kwargs[fix.parameter] = current if fix.value in current else [*current, fix.value]

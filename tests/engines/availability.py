@@ -1,0 +1,25 @@
+"""When a test of a WebDriver backend runs, skips, or fails because the backend is missing."""
+
+from __future__ import annotations
+
+import pytest
+
+from e2ekit import EngineSpec, EngineUnavailable
+from e2ekit.engines.playwright_builds import installed_playwright_builds
+from e2ekit.engines.resolution import resolve_engine
+
+
+def require_webdriver_backend(config: pytest.Config, name: str) -> None:
+    """Skip unless engine ``name`` is among this run's engines and its WebDriver backend is installed.
+
+    Under --e2e-require-engines (CI) a missing backend fails instead, unless Playwright's own build of the engine
+    is installed: there (GitHub's runners after ``playwright install``) the WebDriver backend is not what runs.
+    """
+    if name not in (config.getoption("browser") or ["chromium"]):
+        pytest.skip(f"{name} is not among the engines of this run (--browser, --e2e-engine)")
+    try:
+        resolve_engine(EngineSpec(name, backend="webdriver"))
+    except EngineUnavailable as missing:
+        if config.getoption("e2e_require_engines") and name not in installed_playwright_builds():
+            pytest.fail(f"{name}:webdriver is required here: {missing}", pytrace=False)
+        pytest.skip(str(missing))
