@@ -10,16 +10,23 @@ nox.options.sessions = ["tests"]
 nox.options.reuse_existing_virtualenvs = True
 
 
+def chosen_engines(posargs: list[str]) -> list[str]:
+    """Engine names chosen in the session's arguments (``-- --browser firefox``); empty means all."""
+    names = [value for option, value in zip(posargs, posargs[1:]) if option in ("--browser", "--e2e-engine")]
+    names += [arg.split("=", 1)[1] for arg in posargs if arg.startswith(("--browser=", "--e2e-engine="))]
+    return [name.split(":", 1)[0] for name in names if name != "all"]
+
+
 def install(session: nox.Session, *extras: str) -> None:
-    """Install e2ekit into the session, then the browsers it drives when any is missing."""
+    """Install e2ekit into the session, then the browsers the run needs when any is missing."""
     session.install("-e", f".[{','.join(extras)}]" if extras else ".")
-    session.run("e2ekit", "install-browsers", "--if-missing")
+    session.run("e2ekit", "install-browsers", "--if-missing", *chosen_engines(session.posargs))
 
 
 def engine_args(posargs: list[str]) -> list[str]:
-    """Every engine unless the arguments choose some (``-- --browser firefox``); on CI a missing one fails."""
-    chosen = any(arg.startswith(("--browser", "--e2e-engine")) for arg in posargs)
-    return [*([] if chosen else ["--e2e-engine", "all"]), *(["--e2e-require-engines"] if os.environ.get("CI") else [])]
+    """Every engine unless the arguments choose some; on CI a missing engine fails instead of being skipped."""
+    every = [] if chosen_engines(posargs) else ["--e2e-engine", "all"]
+    return [*every, *(["--e2e-require-engines"] if os.environ.get("CI") else [])]
 
 
 @nox.session

@@ -6,6 +6,7 @@ from e2ekit.engines.spec import EngineSpecError
 from e2ekit.loading import AppLoadError
 from e2ekit.origins import OriginError
 from e2ekit.probe import ProbeError
+from e2ekit.scenarios.errors import ScenarioError
 from e2ekit.server import ServerError
 
 __all__ = ["EXIT_ALLOWED", "EXIT_BLOCKED", "EXIT_ENGINE_ERROR", "EXIT_USAGE", "USAGE_ERRORS", "UsageError"]
@@ -20,4 +21,4 @@ class UsageError(ValueError):
     """A command-line value e2ekit cannot use."""
 
 
-USAGE_ERRORS: tuple[type[Exception], ...] = (UsageError, AppLoadError, OriginError, ProbeError, EngineSpecError, ServerError)
+USAGE_ERRORS: tuple[type[Exception], ...] = (UsageError, AppLoadError, OriginError, ProbeError, EngineSpecError, ServerError, ScenarioError)

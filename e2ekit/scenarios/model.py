@@ -48,9 +48,19 @@ class ScenarioProbe:
     readable_headers: Mapping[str, str | None] = field(default_factory=dict)
     """Header -> value JavaScript must read via response.headers.get(); None: must not be readable."""
     note: str | None = None
+    wire_by_engine: Mapping[str, Mapping[str, bool]] = field(default_factory=dict)
+    """Engine -> {"preflight" | "reached_app" | "cookie_sent": value} where an engine differs from the fields above
+    (added after the first contract; empty for most probes)."""
+
+    def expected_wire(self, name: str, engine: str) -> bool | None:
+        """The ``preflight``, ``reached_app`` or ``cookie_sent`` expectation for ``engine``; None when not stated."""
+        by_engine = self.wire_by_engine.get(engine, {})
+        value: bool | None = by_engine[name] if name in by_engine else getattr(self, name)
+        return value
 
     def expected_verdict(self, engine: str) -> str:
-        return self.expect.get(engine, self.expect["default"])
+        # Not expect.get(engine, expect["default"]): that evaluates the default even when every engine is named.
+        return self.expect[engine] if engine in self.expect else self.expect["default"]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,58 @@
+"""Run the scenario corpus twice in every available engine and check that both runs give identical verdicts.
+
+    python benchmarks/determinism.py [--browser SPEC ...] [PATH ...]
+
+Compares, per scenario probe and engine: the verdict, the unmet expectations, what crossed the wire (preflight
+sent, request reached the app, cookie sent), the status JavaScript read and the header-only verdict. Exits 1 and
+lists the differences if the runs disagree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from e2ekit.engines.base import EngineUnavailable
+from e2ekit.engines.spec import parse_engine_specs
+from e2ekit.scenarios.loader import load_scenarios
+from e2ekit.scenarios.outcome import ProbeOutcome
+from e2ekit.scenarios.runner import outcomes_in_order, prepare_scenarios, run_by_engine
+from e2ekit.topology import Topology
+
+Fingerprint = tuple[object, ...]
+
+
+def fingerprint(outcome: ProbeOutcome) -> Fingerprint:
+    result = outcome.result
+    wire = None if result is None else (result.preflight is not None, result.reached_app, result.cookie_sent, result.status)
+    return (outcome.verdict.value, outcome.mismatches, wire, outcome.baseline.passed)
+
+
+def run_once(paths: Sequence[str], browsers: Sequence[str]) -> dict[str, Fingerprint]:
+    specs = parse_engine_specs(list(browsers) or ["all"])
+    with Topology() as topology:
+        prepared = prepare_scenarios(load_scenarios(paths), topology)
+        runs = [run for run in run_by_engine(prepared, specs, topology=topology) if not isinstance(run.error, EngineUnavailable)]
+    return {
+        f"{outcome.scenario.id}[{outcome.index}][{outcome.engine}]": fingerprint(outcome)
+        for outcome in outcomes_in_order(prepared, runs)
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", default=["scenarios"])
+    parser.add_argument("--browser", action="append", default=[], metavar="SPEC", help="default: every engine")
+    args = parser.parse_args()
+    first = run_once(args.paths, args.browser)
+    second = run_once(args.paths, args.browser)
+    differences = [key for key in first.keys() | second.keys() if first.get(key) != second.get(key)]
+    for key in sorted(differences):
+        print(f"{key}: first run {first.get(key)}, second run {second.get(key)}")
+    print(f"{len(first)} probe outcomes per run; {len(differences)} differ between the two runs")
+    return 1 if differences else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
