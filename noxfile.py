@@ -38,6 +38,6 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def e2e(session: nox.Session) -> None:
-    """Run the end-to-end browser suite in every available engine."""
-    install(session, "test")
-    session.run("pytest", "-m", "e2e", *engine_args(session.posargs), *session.posargs)
+    """Run the scenario corpus in every available engine; reports go to e2e-report/."""
+    install(session)
+    session.run("pytest", "scenarios", "--e2e-report", "e2e-report", *engine_args(session.posargs), *session.posargs)

@@ -47,6 +47,9 @@ def main() -> None:
     names = ", ".join(spec.name for spec in available)
     print(f"corpus: {len(scenarios)} scenarios, {probes} probes, in {len(available)} engines ({names})")
     print(f"runner: {runner_seconds:6.1f} s  ({len(outcomes)} outcomes, {sum(o.passed for o in outcomes)} met their expectations)")
+    for outcome in outcomes:
+        if not outcome.passed:
+            print(f"        not met: {outcome.test_id}: {'; '.join(outcome.mismatches) or outcome.engine_error}")
     print(f"naive:  {naive_seconds:6.1f} s  (a fresh context or window and a page load per probe)")
     print(f"ratio:  {naive_seconds / runner_seconds:6.1f}x")
     agree = sum(

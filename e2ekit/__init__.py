@@ -6,23 +6,44 @@ and WebKit, and record what the browser allowed, what crossed the wire and why.
 
 from __future__ import annotations
 
+from e2ekit.console import ConsoleReport, ConsoleTextError, parse_console_text
 from e2ekit.engines.base import EngineError, EngineInfo, EngineUnavailable
+from e2ekit.engines.discovery import EngineAvailability, discover_engines
 from e2ekit.engines.launch import launch_engine
 from e2ekit.engines.spec import EngineSpec, EngineSpecError
 from e2ekit.engines.worker import EngineWorker
 from e2ekit.exchange import Exchange
+from e2ekit.explanation import Explanation, explain
 from e2ekit.loading import AppLoadError, load_app
 from e2ekit.origins import Origin, OriginError, SiteRelation, site_relation
 from e2ekit.probe import Probe, ProbeError
+from e2ekit.reports import render_matrix, write_html, write_json, write_junit, write_reports
 from e2ekit.result import ProbeResult, Verdict
 from e2ekit.runner import EngineRun, run_in_engines
+from e2ekit.scenarios import (
+    BaselineVerdict,
+    CookieSetup,
+    ProbeOutcome,
+    Scenario,
+    ScenarioError,
+    ScenarioProbe,
+    load_scenarios,
+    run_scenarios,
+)
 from e2ekit.server import PortInUseError, ServerError
 from e2ekit.session import Session
+from e2ekit.spec import Check, Prediction, predict
 from e2ekit.topology import SAME_ORIGIN, Topology
 
 __all__ = [
     "SAME_ORIGIN",
     "AppLoadError",
+    "BaselineVerdict",
+    "Check",
+    "ConsoleReport",
+    "ConsoleTextError",
+    "CookieSetup",
+    "EngineAvailability",
     "EngineError",
     "EngineInfo",
     "EngineRun",
@@ -31,19 +52,36 @@ __all__ = [
     "EngineUnavailable",
     "EngineWorker",
     "Exchange",
+    "Explanation",
     "Origin",
     "OriginError",
     "PortInUseError",
+    "Prediction",
     "Probe",
     "ProbeError",
+    "ProbeOutcome",
     "ProbeResult",
+    "Scenario",
+    "ScenarioError",
+    "ScenarioProbe",
     "ServerError",
     "Session",
     "SiteRelation",
     "Topology",
     "Verdict",
+    "discover_engines",
+    "explain",
     "launch_engine",
     "load_app",
+    "load_scenarios",
+    "parse_console_text",
+    "predict",
+    "render_matrix",
     "run_in_engines",
+    "run_scenarios",
     "site_relation",
+    "write_html",
+    "write_json",
+    "write_junit",
+    "write_reports",
 ]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from e2ekit.exchange import Exchange
-from e2ekit.page import PAGE_PATH, serve_page
+from e2ekit.page import CLEAR_COOKIES_PATH, PAGE_PATH, serve_page
 from e2ekit.recorder import record_exchange
 from e2ekit.types import ASGIApp, Receive, Scope, Send
 
@@ -92,7 +92,7 @@ class Router:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
-        if scope["path"] == PAGE_PATH:
+        if scope["path"] in (PAGE_PATH, CLEAR_COOKIES_PATH):
             await serve_page(scope, receive, send)
             return
         query = scope["query_string"].decode("latin-1")
