@@ -9,7 +9,7 @@ from typing import Any
 from e2ekit.console import ENGINES, NoWordingError, render
 from e2ekit.exchange import Exchange
 from e2ekit.probe import Probe
-from e2ekit.spec import predict
+from e2ekit.spec import known_deviation, predict
 
 __all__ = ["Explanation", "explain"]
 
@@ -18,7 +18,8 @@ __all__ = ["Explanation", "explain"]
 class Explanation:
     """Why a probe was allowed or blocked according to the Fetch standard, and what would fix it.
 
-    ``allowed`` is the model's prediction; ``agrees`` says whether the engine did the same. ``messages`` holds the failure in each engine's own console wording.
+    ``allowed`` is the model's prediction; ``agrees`` says whether the engine did the same, and when it did not,
+    ``engine_behaviour`` names the known departure from the standard behind it. ``messages`` holds the failure in each engine's own console wording.
     """
 
     allowed: bool
@@ -27,6 +28,7 @@ class Explanation:
     fix: str | None
     agrees: bool
     messages: Mapping[str, str] = field(default_factory=dict)
+    engine_behaviour: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -35,14 +37,15 @@ class Explanation:
             "detail": self.detail,
             "fix": self.fix,
             "agrees": self.agrees,
+            "engine_behaviour": self.engine_behaviour,
             "messages": dict(self.messages),
         }
 
 
 def explain(
-    probe: Probe, page_origin: str, target_url: str, exchanges: Sequence[Exchange], engine_allowed: bool
+    probe: Probe, page_origin: str, target_url: str, exchanges: Sequence[Exchange], *, engine: str, engine_allowed: bool
 ) -> Explanation:
-    """Explain one probe from what the wire recorder saw; ``engine_allowed`` is the engine's verdict."""
+    """Explain one probe from what the wire recorder saw, in ``engine``, whose verdict was ``engine_allowed``."""
     prediction = predict(probe, page_origin, target_url, exchanges)
     check = None if prediction.check is None else str(prediction.check)
     return Explanation(
@@ -51,6 +54,7 @@ def explain(
         detail=prediction.detail,
         fix=prediction.fix,
         agrees=engine_allowed == prediction.allowed,
+        engine_behaviour=None if engine_allowed == prediction.allowed else _departure(check, engine),
         messages={} if check is None else _messages(check, probe, page_origin, target_url, exchanges),
     )
 
@@ -80,3 +84,8 @@ def _refused_header(probe: Probe, preflight: Exchange | None) -> str | None:
     requested = [name for name, _ in probe.headers]
     refused = [name for name in requested if name.lower() not in allowed]
     return next(iter(refused or requested), None)
+
+
+def _departure(check: str | None, engine: str) -> str:
+    known = known_deviation(check, engine)
+    return known or f"{engine} departs from the Fetch standard here in a way e2ekit does not know yet"

@@ -121,9 +121,9 @@ class ProbeResult:
         lines = [f"  why: {explanation.detail}{check}"]
         if explanation.fix and not self.allowed:
             lines.append(f"  fix: {explanation.fix}")
-        if explanation.agrees is False:
+        if not explanation.agrees:
             predicted = "ALLOWED" if explanation.allowed else "BLOCKED"
-            lines.append(f"  note: the Fetch standard model predicts {predicted}; this engine did otherwise")
+            lines.append(f"  note: the Fetch standard predicts {predicted}: {explanation.engine_behaviour}")
         return lines
 
     def __repr__(self) -> str:

@@ -149,7 +149,14 @@ class Session:
             if result.verdict is Verdict.ENGINE_ERROR
             else replace(
                 result,
-                explanation=explain(result.probe, result.page_origin, result.target_url, result.exchanges, result.allowed),
+                explanation=explain(
+                    result.probe,
+                    result.page_origin,
+                    result.target_url,
+                    result.exchanges,
+                    engine=result.engine.name,
+                    engine_allowed=result.allowed,
+                ),
             )
             for result in results
         ]

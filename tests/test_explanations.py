@@ -10,6 +10,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from e2ekit import Session
+from e2ekit.spec import known_deviation
+from e2ekit.types import Receive, Scope, Send
 from tests.apps import cors_app
 
 
@@ -63,3 +65,23 @@ def test_an_allowed_request_has_no_failing_check_and_no_fix(e2e_session: Session
     assert result.explanation is not None
     assert (result.explanation.allowed, result.explanation.check, result.explanation.fix) == (True, None, None)
     assert result.explanation.messages == {}
+
+
+def test_an_engine_that_lets_a_wildcard_cover_authorization_is_named_as_departing_from_the_standard(
+    e2e_session: Session, browser_name: str
+) -> None:
+    async def wildcard_everything(scope: Scope, receive: Receive, send: Send) -> None:
+        headers = [(b"access-control-allow-origin", b"*"), (b"access-control-allow-headers", b"*"), (b"access-control-allow-methods", b"*")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    result = e2e_session.fetch(wildcard_everything, "/api", headers={"Authorization": "Bearer x"})
+
+    assert result.preflight is not None
+    assert result.allowed
+    assert result.explanation is not None
+    assert result.explanation.allowed is False
+    assert result.explanation.check == "preflight.authorization-not-covered-by-wildcard"
+    assert result.explanation.agrees is False
+    assert result.explanation.engine_behaviour == known_deviation(result.explanation.check, browser_name)
+    assert f"  note: the Fetch standard predicts BLOCKED: {result.explanation.engine_behaviour}" in str(result)

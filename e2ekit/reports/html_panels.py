@@ -72,6 +72,11 @@ def _explanation(result: ProbeResult) -> str:
     body = f"<p>{escape(explanation.detail)}{check}</p>"
     if explanation.fix and not result.allowed:
         body += f"<p><strong>Fix:</strong> {escape(explanation.fix)}</p>"
+    if not explanation.agrees:
+        predicted = "ALLOWED" if explanation.allowed else "BLOCKED"
+        behaviour = escape(explanation.engine_behaviour or "")
+        body += f'<p class="departure"><strong>The Fetch standard predicts {predicted}:</strong> {behaviour}</p>'
+
     return _section("why", "Why, by the Fetch standard", body)
 
 

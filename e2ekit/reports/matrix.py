@@ -119,6 +119,7 @@ def render_matrix(outcomes: Sequence[ProbeOutcome], engines: Sequence[str], *, c
     lines.append("")
     lines += _engine_error_lines(outcomes, engines, color)
     lines.append(_paint("! an expectation was not met   ~ a browser and the header-only check disagree", DIM, color))
+    lines.append(_paint("= a browser departs from the Fetch standard", DIM, color))
     lines += _summary_lines(outcomes, engines, rows, color)
     return "\n".join(lines) + "\n"
 
@@ -130,6 +131,12 @@ def _row_notes(row: ProbeRow, color: bool) -> list[str]:
             notes += _wrapped(f"! {engine}: {'; '.join(outcome.mismatches)}", RED, color, indent="  ")
     if row.disagreement:
         notes += _wrapped(f"~ {row.disagreement}", YELLOW, color, indent="  ")
+    for engine, outcome in row.cells.items():
+        explanation = outcome.result.explanation if outcome.result is not None else None
+        if outcome.disagrees_with_model and explanation is not None:
+            predicted = "ALLOWED" if explanation.allowed else "BLOCKED"
+            note = f"= {engine}: {outcome.verdict}; the Fetch standard predicts {predicted} ({explanation.check})"
+            notes += _wrapped(f"{note}: {explanation.engine_behaviour}", DIM, color, indent="  ")
     return notes
 
 
@@ -165,4 +172,12 @@ def _summary_lines(
         ]
         parts = [f"{tally.engine:<{name_width}}", *(_paint(text, code, color) for text, code in counts)]
         lines.append(GAP.join(parts))
+    departures = {engine: _model_departures(outcomes, engine) for engine in engines}
+    if any(departures.values()):
+        counts_text = ", ".join(f"{count} in {engine}" for engine, count in departures.items() if count)
+        lines += _wrapped(f"departures from the Fetch standard (marked =): {counts_text}", DIM, color)
     return lines
+
+
+def _model_departures(outcomes: Sequence[ProbeOutcome], engine: str) -> int:
+    return sum(outcome.disagrees_with_model for outcome in outcomes if outcome.engine == engine)

@@ -59,6 +59,12 @@ class ProbeOutcome:
         return self.baseline.passed != (self.verdict is Verdict.ALLOWED)
 
     @property
+    def disagrees_with_model(self) -> bool:
+        """The engine's verdict differs from the Fetch-standard model's prediction."""
+        explanation = self.result.explanation if self.result is not None else None
+        return explanation is not None and not explanation.agrees
+
+    @property
     def test_id(self) -> str:
         """``<scenario id>[<probe index>][<engine>]``-style id used by pytest items and reports."""
         return f"{self.scenario.id}:{self.index}:{self.engine}"
@@ -77,6 +83,7 @@ class ProbeOutcome:
             "mismatches": list(self.mismatches),
             "baseline": {"passed": self.baseline.passed, "detail": self.baseline.detail},
             "disagrees_with_baseline": self.disagrees_with_baseline,
+            "disagrees_with_model": self.disagrees_with_model,
             "engine_error": self.engine_error,
             "result": None if self.result is None else self.result.to_json(),
         }

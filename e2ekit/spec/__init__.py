@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from e2ekit.spec.checks import CORS_CHECK_FAILURES, Check, Failure, check_named, cors_check_failure
 from e2ekit.spec.cors_check import cors_check, exception_fix, origin_fix
+from e2ekit.spec.deviations import ENGINE_DEVIATIONS, known_deviation
 from e2ekit.spec.exposure import (
     FORBIDDEN_RESPONSE_HEADERS,
     RESPONSE_TYPES,
@@ -55,6 +56,8 @@ from e2ekit.spec.safelist import (
 )
 
 __all__ = [
+    "ENGINE_DEVIATIONS",
+    "known_deviation",
     "CORS_CHECK_FAILURES",
     "FORBIDDEN_METHODS",
     "FORBIDDEN_REQUEST_HEADERS",

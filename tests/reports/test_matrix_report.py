@@ -23,6 +23,7 @@ custom-header-preflight:0    PUT /api +X-Token             BLOCKED !  ENGINE ERR
 firefox: ENGINE ERROR in 3 probes: firefox is not installed here; install it with: e2ekit
     install-browsers firefox
 ! an expectation was not met   ~ a browser and the header-only check disagree
+= a browser departs from the Fetch standard
 3 scenario probes in 2 engines; header-only check: 3 PASS, 0 FAIL
 chromium  3 probes  2 passed  1 mismatched  0 engine errors  2 disagree with header-only
 firefox   3 probes  0 passed  0 mismatched  3 engine errors  0 disagree with header-only
