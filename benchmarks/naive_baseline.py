@@ -24,6 +24,7 @@ from e2ekit.engines.webdriver_backend import WebDriverEngine
 from e2ekit.page import OPAQUE_QUERY, PAGE_PATH
 from e2ekit.router import add_marker
 from e2ekit.scenarios.runner import LOGIN_PATH, PreparedScenario
+from e2ekit.session import probe_payload
 from e2ekit.topology import Topology
 
 __all__ = ["run_naively"]
@@ -55,19 +56,7 @@ def _urls(item: PreparedScenario, index: int, topology: Topology) -> tuple[str, 
     target = item.page if item.target_argument == "same-origin" else item.target
     login = add_marker(f"{item.target}{LOGIN_PATH}", marker) if item.scenario.cookies else None
     probe = item.scenario.probes[index].probe
-    payload = {
-        "marker": marker,
-        "url": add_marker(f"{target}{probe.path}", marker),
-        "method": probe.method,
-        "headers": [list(pair) for pair in probe.headers],
-        "body": probe.body,
-        "credentials": probe.credentials,
-        "mode": probe.mode,
-        "redirect": probe.redirect,
-        "timeout_ms": TIMEOUT_MS,
-        "body_limit": 4096,
-    }
-    return page, login, payload
+    return page, login, probe_payload(probe, add_marker(f"{target}{probe.path}", marker), marker)
 
 
 def _with_playwright(name: str, plan: list[tuple[PreparedScenario, int]], topology: Topology) -> list[bool]:

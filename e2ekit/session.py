@@ -18,7 +18,7 @@ from e2ekit.router import Recording, add_marker, strip_markers
 from e2ekit.topology import SAME_ORIGIN, Topology
 from e2ekit.types import ASGIApp
 
-__all__ = ["DEFAULT_PAGE_ORIGIN", "DEFAULT_TARGET_ORIGIN", "Session"]
+__all__ = ["DEFAULT_PAGE_ORIGIN", "DEFAULT_TARGET_ORIGIN", "Session", "probe_payload"]
 
 DEFAULT_PAGE_ORIGIN = "http://localhost"
 DEFAULT_TARGET_ORIGIN = "http://127.0.0.1"
@@ -103,7 +103,7 @@ class Session:
             marker, recording = self._topology.router.register(app)
             self._markers.append(marker)
             recordings.append(recording)
-            payload.append(_probe_payload(probe, add_marker(f"{served_target}{probe.path}", marker), marker))
+            payload.append(probe_payload(probe, add_marker(f"{served_target}{probe.path}", marker), marker))
         shown_page = "null" if opaque_page else str(page)
         relation = site_relation(page, served_target)
         try:
@@ -203,7 +203,8 @@ class Session:
         self.close()
 
 
-def _probe_payload(probe: Probe, url: str, marker: int) -> dict[str, Any]:
+def probe_payload(probe: Probe, url: str, marker: int) -> dict[str, Any]:
+    """The argument the probe function receives for one probe (see engines/probe_function.js)."""
     return {
         "marker": marker,
         "url": url,

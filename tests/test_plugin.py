@@ -67,7 +67,9 @@ def test_an_unknown_engine_spec_is_a_usage_error_that_names_the_fix(pytester: py
     outcome.stderr.fnmatch_lines(['ERROR: --e2e-engine: unknown engine "lynx": expected chromium, firefox, webkit or all*'])
 
 
-def test_an_engine_that_is_not_installed_is_skipped_with_the_command_that_installs_it(pytester: pytest.Pytester) -> None:
+@pytest.fixture
+def no_browser_installed(pytester: pytest.Pytester) -> pytest.Pytester:
+    """A test project whose pytest finds no browser: nothing on PATH, no Playwright browsers."""
     pytester.makepyfile(test_cors=TEST_FILE)
     pytester.makeconftest(
         """
@@ -76,24 +78,22 @@ def test_an_engine_that_is_not_installed_is_skipped_with_the_command_that_instal
         os.environ["PLAYWRIGHT_BROWSERS_PATH"] = "/nonexistent"
         """
     )
+    return pytester
 
-    outcome = pytester.runpytest_subprocess("--browser", "chromium", "-rs", "-p", "no:cacheprovider")
+
+def test_an_engine_that_is_not_installed_is_skipped_with_the_command_that_installs_it(
+    no_browser_installed: pytest.Pytester,
+) -> None:
+    outcome = no_browser_installed.runpytest_subprocess("--browser", "chromium", "-rs", "-p", "no:cacheprovider")
 
     outcome.assert_outcomes(skipped=2)
     outcome.stdout.fnmatch_lines(["SKIPPED * chromium is not installed for Playwright: run `playwright install --with-deps chromium`*"])
 
 
-def test_require_engines_turns_a_missing_engine_into_a_failure(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(test_cors=TEST_FILE)
-    pytester.makeconftest(
-        """
-        import os
-        os.environ["PATH"] = "/nonexistent"
-        os.environ["PLAYWRIGHT_BROWSERS_PATH"] = "/nonexistent"
-        """
+def test_require_engines_turns_a_missing_engine_into_a_failure(no_browser_installed: pytest.Pytester) -> None:
+    outcome = no_browser_installed.runpytest_subprocess(
+        "--browser", "chromium", "--e2e-require-engines", "-p", "no:cacheprovider"
     )
-
-    outcome = pytester.runpytest_subprocess("--browser", "chromium", "--e2e-require-engines", "-p", "no:cacheprovider")
 
     outcome.assert_outcomes(errors=2)
     outcome.stdout.fnmatch_lines(["*chromium could not be started: chromium is not installed for Playwright*"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from e2ekit.spec.checks import Check
+from e2ekit.spec.checks import Check, check_named
 
 __all__ = ["ENGINE_DEVIATIONS", "known_deviation"]
 
@@ -25,5 +25,5 @@ def known_deviation(check: str | None, engine: str) -> str | None:
     """The engine behaviour that makes ``engine`` differ from the standard on ``check``, if e2ekit knows one."""
     if check is None:
         return None
-    by_engine = ENGINE_DEVIATIONS.get(Check(check))
+    by_engine = ENGINE_DEVIATIONS.get(check_named(check))
     return None if by_engine is None else by_engine.get(engine)
