@@ -39,5 +39,5 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def e2e(session: nox.Session) -> None:
     """Run the scenario corpus in every available engine; reports go to e2e-report/."""
-    install(session)
+    install(session, "geckodriver")
     session.run("pytest", "scenarios", "--e2e-report", "e2e-report", *engine_args(session.posargs), *session.posargs)
