@@ -1,4 +1,4 @@
-"""Sessions: ``tests`` (the test suite) and ``e2e`` (the scenario corpus in every available engine)."""
+"""Sessions: ``tests`` (the test suite), ``e2e`` (the scenario corpus in every available engine), ``lint``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 
 import nox
 
-nox.options.sessions = ["tests"]
+nox.options.sessions = ["tests"]  # what plain `nox` runs
 nox.options.reuse_existing_virtualenvs = True
 
 
@@ -41,3 +41,10 @@ def e2e(session: nox.Session) -> None:
     """Run the scenario corpus in every available engine; reports go to e2e-report/."""
     install(session, "geckodriver")
     session.run("pytest", "scenarios", "--e2e-report", "e2e-report", *engine_args(session.posargs), *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Type-check the package with mypy --strict."""
+    session.install("-e", ".[test]")
+    session.run("mypy", "e2ekit", *session.posargs)

@@ -103,7 +103,8 @@ class ProbeResult:
             lines.append(f"  JavaScript: status {self.status}, type {self.response_type}")
         if self.console is None:
             worded = self.explanation.messages.get(self.engine.name) if self.explanation and not self.allowed else None
-            lines.append("  console: capture unavailable in this engine" + (f"; it words this failure as: {worded}" if worded else ""))
+            worded_text = f"; it words this failure as: {_continued(worded)}" if worded else ""
+            lines.append(f"  console: capture unavailable in this engine{worded_text}")
         lines += [f"  console: {message}" for message in self.console or ()]
         if self.explanation is not None:
             lines += self._explanation_lines(self.explanation)
@@ -159,6 +160,11 @@ class ProbeResult:
             "engine_error": self.engine_error,
             "explanation": None if self.explanation is None else self.explanation.to_json(),
         }
+
+
+def _continued(text: str) -> str:
+    """Indent the continuation lines of a multi-line message under its result line."""
+    return text.replace("\n", "\n    ")
 
 
 def _exchange_json(exchange: Exchange) -> dict[str, Any]:

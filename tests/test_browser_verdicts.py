@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from e2ekit import SAME_ORIGIN, Session, SiteRelation, Verdict
+from e2ekit import SAME_ORIGIN, EngineWorker, Session, SiteRelation, Topology, Verdict
 from tests.apps import cors_app
 
 WILDCARD_MESSAGES = {
@@ -119,10 +119,12 @@ def test_without_cors_middleware_a_cross_origin_get_is_blocked_after_reaching_th
     assert same_origin.body == '{"method":"GET","cookie":null}'
 
 
-def test_an_allow_list_naming_localhost_3000_allows_a_page_served_at_exactly_that_origin(e2e_session: Session) -> None:
+def test_an_allow_list_naming_localhost_3000_allows_a_page_served_at_exactly_that_origin(e2e_engine: EngineWorker) -> None:
     app = cors_app(allow_origins=["http://localhost:3000"])
 
-    result = e2e_session.fetch(app, "/api", page_origin="http://localhost:3000")
+    # A topology of its own frees port 3000 when the test ends (the run's topology keeps its servers to the end).
+    with Topology() as topology, Session(e2e_engine, topology) as session:
+        result = session.fetch(app, "/api", page_origin="http://localhost:3000")
 
     assert result.verdict is Verdict.ALLOWED
     assert result.page_origin == "http://localhost:3000"
