@@ -63,7 +63,7 @@ class Session:
 
     def fetch(
         self,
-        app: ASGIApp,
+        app: ASGIApp | str,
         path: str = "/",
         *,
         page_origin: str = DEFAULT_PAGE_ORIGIN,
@@ -75,13 +75,14 @@ class Session:
         mode: str = "cors",
         redirect: str = "follow",
     ) -> ProbeResult:
-        """Serve ``app`` at ``target_origin``, open a page at ``page_origin`` and run one fetch() from it."""
+        """Serve ``app`` (an ASGI app, or an import string ``module:attr``) at ``target_origin``, open a page at
+        ``page_origin`` and run one fetch() from it."""
         probe = Probe(path, method, headers, body, credentials, mode, redirect)  # type: ignore[arg-type]
         return self.run(app, [probe], page_origin=page_origin, target_origin=target_origin)[0]
 
     def run(
         self,
-        app: ASGIApp,
+        app: ASGIApp | str,
         probes: Sequence[Probe],
         *,
         page_origin: str = DEFAULT_PAGE_ORIGIN,
@@ -94,6 +95,7 @@ class Session:
         page sandboxed, so its origin is opaque and its requests carry ``Origin: null``.
         """
         page, served_target = self.origins(page_origin, target_origin)
+        app = self._topology.app(app)
         self._topology.start_app(app)
         self._origins |= {str(page), str(served_target)}
         page_url = f"{page}{PAGE_PATH}" + (f"?{OPAQUE_QUERY}" if opaque_page else "")
@@ -163,10 +165,13 @@ class Session:
         self.results += explained
         return explained
 
-    def visit(self, app: ASGIApp, path: str = "/", *, target_origin: str = DEFAULT_TARGET_ORIGIN) -> list[Exchange]:
+    def visit(
+        self, app: ASGIApp | str, path: str = "/", *, target_origin: str = DEFAULT_TARGET_ORIGIN
+    ) -> list[Exchange]:
         """Load ``path`` as a top-level page, as a user would (typically to let the target set cookies)."""
         served = self._topology.target(Origin.parse(target_origin, what="target origin"))
         self._origins.add(str(served))
+        app = self._topology.app(app)
         self._topology.start_app(app)
         marker, recording = self._topology.router.register(app)
         self._markers.append(marker)

@@ -7,6 +7,7 @@ from contextlib import ExitStack
 
 from e2ekit.event_loop import LoopThread
 from e2ekit.lifespan import LIFESPAN_TIMEOUT, AppLifespan
+from e2ekit.loading import load_app
 from e2ekit.origins import Origin
 from e2ekit.router import Router
 from e2ekit.server import Server
@@ -32,9 +33,19 @@ class Topology:
         self._lock = threading.Lock()
         self._loop = LoopThread()
         self._lifespans: dict[int, tuple[ASGIApp, AppLifespan]] = {}
+        self._imported: dict[str, ASGIApp] = {}
         self._stack = ExitStack()
         self._stack.callback(self._loop.stop)
         self._stack.callback(self._shut_down_apps)
+
+    def app(self, app: ASGIApp | str) -> ASGIApp:
+        """``app`` itself, or the app an import string ``module:attr`` names, imported once per run."""
+        if not isinstance(app, str):
+            return app
+        with self._lock:
+            if app not in self._imported:
+                self._imported[app] = load_app(app)
+            return self._imported[app]
 
     def start_app(self, app: ASGIApp) -> None:
         """Run ``app``'s lifespan startup once, before its first request; shutdown follows at ``close()``."""

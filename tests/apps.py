@@ -27,3 +27,7 @@ def cors_app(**cors: Any) -> Starlette:
     middleware = [Middleware(CORSMiddleware, **cors)] if cors else []
     routes = [Route("/api", echo, methods=["GET", "PUT", "POST", "DELETE"]), Route("/login", login)]
     return Starlette(routes=routes, middleware=middleware)
+
+
+wildcard_app = cors_app(allow_origins=["*"])
+"""For tests that name the app by import string: ``"tests.apps:wildcard_app"``."""

@@ -168,3 +168,11 @@ def test_a_trailing_slash_redirect_is_followed_and_both_hops_are_attributed_to_t
     assert result.exchanges[0].response_header("location") is not None
     assert result.verdict is Verdict.ALLOWED
     assert result.body == "items"
+
+
+def test_the_app_can_be_named_by_import_string(e2e_session: Session) -> None:
+    allowed = e2e_session.fetch("tests.apps:wildcard_app", "/api")
+    blocked = e2e_session.fetch("tests.apps:wildcard_app", "/api", credentials="include")
+
+    assert (allowed.verdict, blocked.verdict) == (Verdict.ALLOWED, Verdict.BLOCKED)
+    assert allowed.body == '{"method":"GET","cookie":null}'

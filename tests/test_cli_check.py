@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -128,3 +129,29 @@ def test_check_exits_2_when_the_exact_page_port_is_taken(app_dir: Path) -> None:
         f"e2ekit: error: cannot serve http://localhost:{port}: port {port} on 127.0.0.1 is in use by another process; "
         "stop that process, or give the origin without a port (e.g. http://localhost) and allow the origin e2ekit picks"
     )
+
+
+def test_a_browser_executable_that_does_not_exist_is_a_configuration_error(app_dir: Path) -> None:
+    run = e2ekit("check", "myapp:app", "--browser", "chromium:/nonexistent/chrome", cwd=app_dir)
+
+    assert run.returncode == 2
+    assert run.stdout.splitlines()[0] == (
+        'chromium:/nonexistent/chrome: ENGINE ERROR: chromium: the executable "/nonexistent/chrome" (from the engine '
+        "spec) does not exist or is not executable; give the path of an installed browser"
+    )
+
+
+def test_e2ekit_chromium_names_the_chromium_executable_to_run(app_dir: Path, tmp_path: Path) -> None:
+    found = subprocess.run([sys.executable, "-m", "e2ekit.cli", "browsers", "--json"], capture_output=True, text=True, timeout=60)
+    [chromium] = [engine for engine in json.loads(found.stdout) if engine["engine"] == "chromium"]
+    link = tmp_path / "my-chromium"
+    link.symlink_to(chromium["executable"])
+
+    run = subprocess.run(
+        [sys.executable, "-m", "e2ekit.cli", "check", "myapp:app", "--browser", "chromium", "--json"],
+        cwd=app_dir, capture_output=True, text=True, timeout=120, env={**os.environ, "E2EKIT_CHROMIUM": str(link)},
+    )
+
+    [result] = json.loads(run.stdout)["results"]
+    assert result["engine"]["executable"] == str(link)
+    assert result["engine"]["backend"] == "playwright"

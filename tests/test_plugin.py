@@ -97,3 +97,12 @@ def test_require_engines_turns_a_missing_engine_into_a_failure(no_browser_instal
 
     outcome.assert_outcomes(errors=2)
     outcome.stdout.fnmatch_lines(["*chromium could not be started: chromium is not installed for Playwright*"])
+
+
+def test_an_engine_executable_that_does_not_exist_fails_the_tests_instead_of_skipping_them(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_cors=TEST_FILE)
+
+    outcome = pytester.runpytest_subprocess("--e2e-engine", "chromium:/nonexistent/chrome", "-p", "no:cacheprovider")
+
+    outcome.assert_outcomes(errors=2)
+    outcome.stdout.fnmatch_lines(['*chromium could not be started: chromium: the executable "/nonexistent/chrome" (from the engine spec) does not exist*'])

@@ -9,7 +9,7 @@ from typing import Any
 
 from e2ekit.cli.errors import EXIT_ALLOWED, EXIT_BLOCKED, EXIT_ENGINE_ERROR, EXIT_USAGE, UsageError
 from e2ekit.cli.options import add_app_arguments, add_engine_arguments, app_from, engines_from, unavailable_is_an_error
-from e2ekit.engines.base import EngineUnavailable
+from e2ekit.engines.base import EngineConfigError, EngineUnavailable
 from e2ekit.origins import Origin
 from e2ekit.probe import CREDENTIALS_MODES, FETCH_MODES, REDIRECT_MODES, Probe, parse_header
 from e2ekit.result import ProbeResult, Verdict
@@ -104,9 +104,9 @@ def engine_lines(skipped: dict[str, str], failures: dict[str, str]) -> str:
 
 
 def exit_code(results: Sequence[ProbeResult], runs: Sequence[EngineRun[Any]], *, strict: bool) -> int:
-    """0 all allowed, 1 any blocked, 2 a named engine is not installed, 3 an engine failed."""
+    """0 all allowed, 1 any blocked, 2 a named engine is not installed or misconfigured, 3 an engine failed."""
     skipped, failures = split_engine_errors(runs, strict=strict)
-    if any(isinstance(r.error, EngineUnavailable) for r in runs if str(r.spec) in failures):
+    if any(isinstance(r.error, (EngineUnavailable, EngineConfigError)) for r in runs if str(r.spec) in failures):
         return EXIT_USAGE
     if failures or any(result.verdict is Verdict.ENGINE_ERROR for result in results):
         return EXIT_ENGINE_ERROR

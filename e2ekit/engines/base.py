@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ENGINE_NAMES", "Engine", "EngineError", "EngineInfo", "EngineUnavailable", "markers_in"]
+__all__ = ["ENGINE_NAMES", "Engine", "EngineConfigError", "EngineError", "EngineInfo", "EngineUnavailable", "markers_in"]
 
 ENGINE_NAMES = ("chromium", "firefox", "webkit")
 
@@ -20,6 +20,10 @@ class EngineError(RuntimeError):
 
 class EngineUnavailable(EngineError):
     """The engine is not installed here; the message names the command that installs it."""
+
+
+class EngineConfigError(EngineError):
+    """The engine was configured with something that does not work, such as an executable path that does not exist."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import subprocess
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from e2ekit.engines.base import ENGINE_NAMES, EngineUnavailable
+from e2ekit.engines.base import ENGINE_NAMES, EngineConfigError, EngineUnavailable
 from e2ekit.engines.install import install_command
 from e2ekit.engines.playwright_builds import installed_playwright_builds, playwright_build_version
 from e2ekit.engines.resolution import EnginePlan, resolve_engine
@@ -49,7 +49,7 @@ def discover_engines() -> list[EngineAvailability]:
     for name in ENGINE_NAMES:
         try:
             plan = resolve_engine(EngineSpec(name), playwright_builds=lambda: builds)
-        except EngineUnavailable as missing:
+        except (EngineUnavailable, EngineConfigError) as missing:
             found.append(EngineAvailability(name, None, None, None, False, None, install_command(name), str(missing)))
             continue
         driver = plan.webdriver.driver if plan.webdriver else None

@@ -6,7 +6,7 @@ from typing import Any
 
 from e2ekit.engines.base import Engine
 from e2ekit.engines.playwright_backend import PlaywrightEngine
-from e2ekit.engines.resolution import resolve_engine
+from e2ekit.engines.resolution import configured_spec, resolve_engine
 from e2ekit.engines.spec import EngineSpec
 from e2ekit.engines.webdriver_backend import WebDriverEngine
 from e2ekit.engines.worker import EngineWorker
@@ -16,13 +16,15 @@ __all__ = ["LAUNCH_TIMEOUT", "launch_engine"]
 LAUNCH_TIMEOUT = 60.0
 
 
-def launch_engine(spec: EngineSpec, *, launch_args: dict[str, Any] | None = None) -> EngineWorker:
-    """Start the engine ``spec`` names; EngineUnavailable (with the install command) if it is not installed.
+def launch_engine(requested: EngineSpec, *, launch_args: dict[str, Any] | None = None) -> EngineWorker:
+    """Start the engine ``requested`` names; EngineUnavailable (with the install command) if it is not installed,
+    EngineConfigError if an executable it names (or ``E2EKIT_<NAME>`` names) does not exist.
 
     ``launch_args`` are Playwright's launch arguments; the WebDriver backends honour ``headless`` from them.
     """
 
     def launch() -> Engine:
+        spec = configured_spec(requested)
         if spec.backend == "playwright" or (spec.name == "chromium" and spec.backend is None):
             # PlaywrightEngine finds Playwright's build, or else the system's Chromium, itself: resolving first
             # would start Playwright twice.
@@ -32,4 +34,4 @@ def launch_engine(spec: EngineSpec, *, launch_args: dict[str, Any] | None = None
             return WebDriverEngine(plan.webdriver, headless=(launch_args or {}).get("headless", True))
         return PlaywrightEngine(spec.name, None if plan.playwright_build else plan.executable, launch_args)
 
-    return EngineWorker(spec.name, launch, LAUNCH_TIMEOUT)
+    return EngineWorker(requested.name, launch, LAUNCH_TIMEOUT)
