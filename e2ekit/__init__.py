@@ -7,7 +7,7 @@ and WebKit, and record what the browser allowed, what crossed the wire and why.
 from __future__ import annotations
 
 from e2ekit.console import ConsoleReport, ConsoleTextError, parse_console_text
-from e2ekit.engines.base import EngineError, EngineInfo, EngineUnavailable
+from e2ekit.engines.base import EngineConfigError, EngineError, EngineInfo, EngineUnavailable
 from e2ekit.engines.discovery import EngineAvailability, discover_engines
 from e2ekit.engines.launch import launch_engine
 from e2ekit.engines.spec import EngineSpec, EngineSpecError
@@ -44,6 +44,7 @@ __all__ = [
     "ConsoleTextError",
     "CookieSetup",
     "EngineAvailability",
+    "EngineConfigError",
     "EngineError",
     "EngineInfo",
     "EngineRun",

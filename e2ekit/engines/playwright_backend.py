@@ -10,6 +10,7 @@ from typing import Any
 from playwright.sync_api import ConsoleMessage, Error, Playwright, sync_playwright
 
 from e2ekit.engines.base import Engine, EngineInfo, EngineUnavailable, markers_in
+from e2ekit.engines.install import install_command
 from e2ekit.engines.probe_function import PROBE_FUNCTION
 
 __all__ = ["SYSTEM_CHROMIUM_CANDIDATES", "SYSTEM_CHROMIUM_ARGS", "PlaywrightEngine", "find_system_chromium"]
@@ -48,7 +49,7 @@ class PlaywrightEngine(Engine):
             if executable is None and not os.path.exists(browser_type.executable_path):
                 executable = find_system_chromium() if name == "chromium" else None
                 if executable is None:
-                    raise EngineUnavailable(_install_hint(name))
+                    raise EngineUnavailable(f"{name} is not installed for Playwright: run {install_command(name)}")
             if executable is not None:
                 args["executable_path"] = executable
                 args["args"] = [*args.get("args", []), *SYSTEM_CHROMIUM_ARGS]
@@ -111,15 +112,3 @@ class PlaywrightEngine(Engine):
                 self._browser.close()
         finally:
             playwright.stop()
-
-
-def _install_hint(name: str) -> str:
-    system = {
-        "chromium": "apt-get install chromium",
-        "firefox": "apt-get install firefox-esr",
-        "webkit": "apt-get install webkit2gtk-driver xvfb",
-    }[name]
-    return (
-        f"{name} is not installed for Playwright: run `playwright install --with-deps {name}`"
-        f" (or, on Debian/Ubuntu without Playwright's downloads, `{system}`)"
-    )
