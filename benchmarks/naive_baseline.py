@@ -22,7 +22,7 @@ from e2ekit.engines.probe_function import PROBE_FUNCTION, WEBDRIVER_PROBE_SCRIPT
 from e2ekit.engines.spec import EngineSpec
 from e2ekit.engines.webdriver_backend import WebDriverEngine
 from e2ekit.page import OPAQUE_QUERY, PAGE_PATH
-from e2ekit.router import add_marker
+from e2ekit.marker import add_marker
 from e2ekit.scenarios.runner import LOGIN_PATH, PreparedScenario
 from e2ekit.session import probe_payload
 from e2ekit.topology import Topology

@@ -50,6 +50,13 @@ class Exchange:
         return self.method == "OPTIONS" and self.request_header("access-control-request-method") is not None
 
     @property
+    def refused_request_headers(self) -> list[str]:
+        """For a preflight: the names it asked for (Access-Control-Request-Headers) that its response did not list."""
+        listed = {name.strip().lower() for name in (self.response_header("access-control-allow-headers") or "").split(",")}
+        requested = (self.request_header("access-control-request-headers") or "").split(",")
+        return [name.strip() for name in requested if name.strip() and name.strip().lower() not in listed]
+
+    @property
     def origin(self) -> str | None:
         return self.request_header("origin")
 

@@ -68,7 +68,8 @@ def _messages(check: str, probe: Probe, page_origin: str, target_url: str, excha
         values["status"] = relevant.status
         values["allow_origin_value"] = relevant.response_header("access-control-allow-origin")
         values["quoted_value"] = relevant.response_header("access-control-allow-credentials") or relevant.response_header("location")
-    values["header"] = _refused_header(probe, preflight)
+    refused = preflight.refused_request_headers if preflight else []
+    values["header"] = next(iter(refused or [name for name, _ in probe.headers]), None)
     messages: dict[str, str] = {}
     for engine in ENGINES:
         try:
@@ -76,14 +77,6 @@ def _messages(check: str, probe: Probe, page_origin: str, target_url: str, excha
         except (NoWordingError, ValueError):
             continue  # the engine has no wording of its own for this check, or it quotes a value not seen here
     return messages
-
-
-def _refused_header(probe: Probe, preflight: Exchange | None) -> str | None:
-    listed = preflight.response_header("access-control-allow-headers") if preflight else None
-    allowed = {name.strip().lower() for name in (listed or "").split(",")}
-    requested = [name for name, _ in probe.headers]
-    refused = [name for name in requested if name.lower() not in allowed]
-    return next(iter(refused or requested), None)
 
 
 def _departure(check: str | None, engine: str) -> str:

@@ -1,43 +1,23 @@
 """The ASGI app every e2ekit server runs: the probe page, and each probe's requests routed to its app.
 
-Each probe URL carries a marker query parameter (``__e2ekit=<n>``). The marker makes every probe URL unique, so no
-engine's preflight cache or HTTP cache can carry one probe's outcome into another, and it attributes each request,
-redirect hops included, to the probe that caused it. The app under test never sees the marker.
+Requests are routed by the probe marker (see e2ekit.marker), redirect hops included; the app under test never sees
+the marker.
 """
 
 from __future__ import annotations
 
 import itertools
-import re
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from e2ekit.exchange import Exchange
+from e2ekit.marker import add_marker, marker_in_query, without_marker
 from e2ekit.page import CLEAR_COOKIES_PATH, PAGE_PATH, serve_page
 from e2ekit.recorder import record_exchange
 from e2ekit.types import ASGIApp, Receive, Scope, Send
 
-__all__ = ["MARKER", "Recording", "Router", "add_marker", "strip_markers"]
-
-MARKER = "__e2ekit"
-_MARKER_IN_QUERY = re.compile(rf"(^|&){MARKER}=(\d+)(?=&|$)")
-
-
-def add_marker(url: str, marker: int) -> str:
-    """Append the probe marker to ``url``'s query (before any fragment)."""
-    base, hash_, fragment = url.partition("#")
-    joiner = "&" if "?" in base else "?"
-    return f"{base}{joiner}{MARKER}={marker}{hash_}{fragment}"
-
-
-def strip_markers(text: str) -> str:
-    """Remove probe markers from URLs in ``text`` (console messages, error texts)."""
-    text = re.sub(rf"&{MARKER}=\d+", "", text)
-    text = re.sub(rf"\?{MARKER}=\d+&", "?", text)
-    return re.sub(rf"\?{MARKER}=\d+", "", text)
-
+__all__ = ["Recording", "Router"]
 
 @dataclass
 class Recording:
@@ -96,16 +76,15 @@ class Router:
             await serve_page(scope, receive, send)
             return
         query = scope["query_string"].decode("latin-1")
-        match = _MARKER_IN_QUERY.search(query)
-        recording = self._recordings.get(int(match.group(2))) if match else None
-        url = _request_url(scope, query)
-        if match is None or recording is None:
+        marker = marker_in_query(query)
+        recording = None if marker is None else self._recordings.get(marker)
+        if marker is None or recording is None:
+            url = _request_url(scope, query)
             await record_exchange(
                 _not_a_probe, scope, receive, send, url=url, exchanges=self.unattributed, rewrite_location=str
             )
             return
-        marker = int(match.group(2))
-        clean_query = _MARKER_IN_QUERY.sub("", query).lstrip("&")
+        clean_query = without_marker(query)
         raw_path = scope.get("raw_path") or scope["path"].encode()
         app_scope = {**scope, "query_string": clean_query.encode("latin-1"), "raw_path": raw_path.split(b"?")[0]}
         recording.begin()

@@ -10,7 +10,6 @@ from typing import Any, Generic, TypeVar
 from e2ekit.engines.base import EngineError
 from e2ekit.engines.launch import launch_engine
 from e2ekit.engines.spec import EngineSpec
-from e2ekit.engines.worker import EngineWorker
 from e2ekit.session import Session
 from e2ekit.topology import Topology
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 from e2ekit.engines.base import EngineError
@@ -14,7 +13,8 @@ from e2ekit.origins import Origin, site_relation
 from e2ekit.page import OPAQUE_QUERY, PAGE_PATH
 from e2ekit.probe import Probe
 from e2ekit.result import ProbeResult, Verdict
-from e2ekit.router import Recording, add_marker, strip_markers
+from e2ekit.marker import add_marker, strip_markers
+from e2ekit.router import Recording
 from e2ekit.topology import SAME_ORIGIN, Topology
 from e2ekit.types import ASGIApp
 
@@ -124,46 +124,37 @@ class Session:
                 _engine_error_result(self._worker, probe, shown_page, item["url"], relation, recording, str(error))
                 for probe, item, recording in zip(probes, payload, recordings)
             ])
-        return self._keep([
-            ProbeResult(
-                engine=self._worker.info,
-                probe=probe,
-                page_origin=shown_page,
-                target_url=strip_markers(item["url"]),
-                relation=relation,
-                verdict=Verdict.ALLOWED if outcome["allowed"] else Verdict.BLOCKED,
-                js_error=_js_error(outcome),
-                status=outcome["status"],
-                response_type=outcome["type"],
-                headers=tuple((k, v) for k, v in outcome["headers"]),
-                body=outcome["body"],
-                console=None if console is None else tuple(strip_markers(m) for m in console.get(item["marker"], [])),
-                exchanges=tuple(recording.exchanges),
-                duration_ms=float(outcome["duration_ms"]),
+        results = []
+        for probe, item, outcome, recording in zip(probes, payload, outcomes, recordings):
+            target_url = strip_markers(item["url"])
+            exchanges = tuple(recording.exchanges)
+            allowed = bool(outcome["allowed"])
+            results.append(
+                ProbeResult(
+                    engine=self._worker.info,
+                    probe=probe,
+                    page_origin=shown_page,
+                    target_url=target_url,
+                    relation=relation,
+                    verdict=Verdict.ALLOWED if allowed else Verdict.BLOCKED,
+                    js_error=_js_error(outcome),
+                    status=outcome["status"],
+                    response_type=outcome["type"],
+                    headers=tuple((k, v) for k, v in outcome["headers"]),
+                    body=outcome["body"],
+                    console=None if console is None else tuple(strip_markers(m) for m in console.get(item["marker"], [])),
+                    exchanges=exchanges,
+                    duration_ms=float(outcome["duration_ms"]),
+                    explanation=explain(
+                        probe, shown_page, target_url, exchanges, engine=self._worker.info.name, engine_allowed=allowed
+                    ),
+                )
             )
-            for probe, item, outcome, recording in zip(probes, payload, outcomes, recordings)
-        ])
+        return self._keep(results)
 
     def _keep(self, results: list[ProbeResult]) -> list[ProbeResult]:
-        # An engine failure says nothing about CORS: such results get no explanation.
-        explained = [
-            result
-            if result.verdict is Verdict.ENGINE_ERROR
-            else replace(
-                result,
-                explanation=explain(
-                    result.probe,
-                    result.page_origin,
-                    result.target_url,
-                    result.exchanges,
-                    engine=result.engine.name,
-                    engine_allowed=result.allowed,
-                ),
-            )
-            for result in results
-        ]
-        self.results += explained
-        return explained
+        self.results += results
+        return results
 
     def visit(
         self, app: ASGIApp | str, path: str = "/", *, target_origin: str = DEFAULT_TARGET_ORIGIN
@@ -231,6 +222,7 @@ def _js_error(outcome: dict[str, Any]) -> str | None:
     return error
 
 
+# An engine failure says nothing about CORS: such results get no explanation.
 def _engine_error_result(
     worker: EngineWorker, probe: Probe, page: str, url: str, relation: Any, recording: Recording, error: str
 ) -> ProbeResult:

@@ -11,7 +11,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from e2ekit import SAME_ORIGIN, EngineWorker, Session, SiteRelation, Topology, Verdict
-from tests.apps import cors_app
+from tests.apps import SAMESITE_UNSET_SENT_CROSS_SITE, cors_app
 
 WILDCARD_MESSAGES = {
     "chromium": "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' "
@@ -45,11 +45,6 @@ def test_wildcard_origin_with_credentials_is_blocked_although_the_header_only_ch
         assert result.console is None
 
 
-# A cookie without SameSite, sent cross-site (localhost page, 127.0.0.1 target)? Chromium treats it as Lax and
-# Firefox ESR does not send it either; WebKitGTK sends it (measured; see docs/engines.md).
-CROSS_SITE_COOKIE_SENT = {"chromium": False, "firefox": False, "webkit": True}
-
-
 def test_exact_origin_with_credentials_is_allowed_and_a_samesite_unset_cookie_arrives_cross_site_only_in_webkit(
     e2e_session: Session, browser_name: str
 ) -> None:
@@ -74,8 +69,8 @@ def test_exact_origin_with_credentials_is_allowed_and_a_samesite_unset_cookie_ar
     assert same_site.requests[0].response_header("access-control-allow-credentials") == "true"
     assert cross_site.relation is SiteRelation.CROSS_SITE
     assert cross_site.allowed
-    assert cross_site.cookie_sent is CROSS_SITE_COOKIE_SENT[browser_name]
-    assert cross_site.requests[0].cookie == ("sid=abc123" if CROSS_SITE_COOKIE_SENT[browser_name] else None)
+    assert cross_site.cookie_sent is SAMESITE_UNSET_SENT_CROSS_SITE[browser_name]
+    assert cross_site.requests[0].cookie == ("sid=abc123" if SAMESITE_UNSET_SENT_CROSS_SITE[browser_name] else None)
     assert cross_site.requests[0].response_header("access-control-allow-credentials") == "true"
     assert cross_site.header("content-type") == "application/json"
 

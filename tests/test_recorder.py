@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from e2ekit import Origin, Topology
 from e2ekit.page import PAGE_PATH
-from e2ekit.router import add_marker
+from e2ekit.marker import add_marker
 
 
 @pytest.fixture

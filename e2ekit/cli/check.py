@@ -7,9 +7,9 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from e2ekit.cli.errors import EXIT_ALLOWED, EXIT_BLOCKED, EXIT_ENGINE_ERROR, EXIT_USAGE, UsageError
+from e2ekit.cli.engine_runs import engine_exit_code, engine_lines, split_engine_errors
+from e2ekit.cli.errors import EXIT_ALLOWED, EXIT_BLOCKED
 from e2ekit.cli.options import add_app_arguments, add_engine_arguments, app_from, engines_from, unavailable_is_an_error
-from e2ekit.engines.base import EngineConfigError, EngineUnavailable
 from e2ekit.origins import Origin
 from e2ekit.probe import CREDENTIALS_MODES, FETCH_MODES, REDIRECT_MODES, Probe, parse_header
 from e2ekit.result import ProbeResult, Verdict
@@ -17,7 +17,7 @@ from e2ekit.runner import EngineRun, run_in_engines
 from e2ekit.session import DEFAULT_PAGE_ORIGIN, DEFAULT_TARGET_ORIGIN, Session
 from e2ekit.topology import SAME_ORIGIN, Topology
 
-__all__ = ["add_parser", "engine_lines", "exit_code", "run", "split_engine_errors"]
+__all__ = ["add_parser", "exit_code", "run"]
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
             print(result, end="\n\n")
         print(engine_lines(skipped, failures), end="")
         print(_summary(results, len(failures)))
-    return exit_code(results, runs, strict=unavailable_is_an_error(args))
+    return exit_code(results, runs, failures)
 
 
 def _summary(results: list[ProbeResult], engine_errors: int) -> str:
@@ -90,26 +90,9 @@ def _summary(results: list[ProbeResult], engine_errors: int) -> str:
     return "e2ekit: " + ", ".join(parts or ["no results"])
 
 
-def split_engine_errors(runs: Sequence[EngineRun[Any]], *, strict: bool) -> tuple[dict[str, str], dict[str, str]]:
-    """Engines skipped as not installed (when not named explicitly), and engines that failed."""
-    skipped = {str(r.spec): str(r.error) for r in runs if isinstance(r.error, EngineUnavailable) and not strict}
-    failures = {str(r.spec): str(r.error) for r in runs if r.error is not None and str(r.spec) not in skipped}
-    return skipped, failures
-
-
-def engine_lines(skipped: dict[str, str], failures: dict[str, str]) -> str:
-    lines = [f"{name}: skipped: {reason}\n" for name, reason in skipped.items()]
-    lines += [f"{name}: ENGINE ERROR: {reason}\n" for name, reason in failures.items()]
-    return "".join(line + "\n" for line in lines)
-
-
-def exit_code(results: Sequence[ProbeResult], runs: Sequence[EngineRun[Any]], *, strict: bool) -> int:
+def exit_code(results: Sequence[ProbeResult], runs: Sequence[EngineRun[Any]], failures: dict[str, str]) -> int:
     """0 all allowed, 1 any blocked, 2 a named engine is not installed or misconfigured, 3 an engine failed."""
-    skipped, failures = split_engine_errors(runs, strict=strict)
-    if any(isinstance(r.error, (EngineUnavailable, EngineConfigError)) for r in runs if str(r.spec) in failures):
-        return EXIT_USAGE
-    if failures or any(result.verdict is Verdict.ENGINE_ERROR for result in results):
-        return EXIT_ENGINE_ERROR
-    if not results:
-        raise UsageError("no engine is installed here: run `e2ekit install-browsers`, or see `e2ekit browsers`")
+    code = engine_exit_code(results, runs, failures)
+    if code is not None:
+        return code
     return EXIT_ALLOWED if all(result.allowed for result in results) else EXIT_BLOCKED

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from e2ekit.cli.check import engine_lines, split_engine_errors
-from e2ekit.cli.errors import EXIT_ALLOWED, EXIT_BLOCKED, EXIT_ENGINE_ERROR, UsageError
-from e2ekit.cli.options import add_app_arguments, add_engine_arguments, app_from, engines_from, unavailable_is_an_error
+from e2ekit.cli.engine_runs import engine_exit_code, engine_lines, split_engine_errors
+from e2ekit.cli.errors import EXIT_ALLOWED, EXIT_BLOCKED, UsageError
+from e2ekit.cli.options import add_engine_arguments, engines_from, unavailable_is_an_error
 from e2ekit.console import ConsoleReport, ConsoleTextError, parse_console_text
+from e2ekit.loading import load_app
 from e2ekit.probe import CREDENTIALS_MODES, parse_header
 from e2ekit.repro import PolicyFixError, ReproRequest, apply_fix, fix_for, reconstruct, same_cause
 from e2ekit.repro.causes import cause_of
-from e2ekit.result import ProbeResult, Verdict
+from e2ekit.result import ProbeResult
 from e2ekit.runner import EngineRun, run_in_engines
 from e2ekit.session import Session
 from e2ekit.topology import Topology
@@ -62,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         headers=[parse_header(h) for h in args.header],
         credentials=args.credentials,
     )
-    app = app_from(argparse.Namespace(app=args.app, factory=args.factory, app_dir=args.app_dir))
+    app = load_app(args.app, factory=args.factory, app_dir=args.app_dir)
     specs = engines_from(args)
     strict = unavailable_is_an_error(args)
     with Topology() as topology:
@@ -85,21 +87,16 @@ def run(args: argparse.Namespace) -> int:
         print(_text(report, request, results, skipped, failures))
         if args.fix:
             print(_fix_text(fix, fixed))
-    if failures or any(r.verdict is Verdict.ENGINE_ERROR for r in results):
-        return EXIT_ENGINE_ERROR
-    if not results:
-        raise UsageError("no engine is installed here: run `e2ekit install-browsers`, or see `e2ekit browsers`")
+    code = engine_exit_code(results, runs, failures)
+    if code is not None:
+        return code
     if args.fix:
         return EXIT_ALLOWED if fixed and all(r.allowed for r in fixed) else EXIT_BLOCKED
     return EXIT_ALLOWED if all(same_cause(report.check, r) for r in results) else EXIT_BLOCKED
 
 
 def _read(message: str) -> str:
-    if message == "-":
-        import sys
-
-        return sys.stdin.read()
-    return message
+    return sys.stdin.read() if message == "-" else message
 
 
 def _run(app: ASGIApp, request: ReproRequest, specs: Sequence[Any], topology: Topology) -> list[EngineRun[list[ProbeResult]]]:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ENGINE_NAMES", "Engine", "EngineConfigError", "EngineError", "EngineInfo", "EngineUnavailable", "markers_in"]
+__all__ = ["ENGINE_NAMES", "Engine", "EngineConfigError", "EngineError", "EngineInfo", "EngineUnavailable"]
 
 ENGINE_NAMES = ("chromium", "firefox", "webkit")
-
-_MARKER = re.compile(r"[?&]__e2ekit=(\d+)")
 
 
 class EngineError(RuntimeError):
@@ -47,11 +44,6 @@ class EngineInfo:
             "executable": self.executable,
             "console_capture": self.console_capture,
         }
-
-
-def markers_in(*texts: str) -> set[int]:
-    """The probe markers named by URLs in ``texts``: how a console message is attributed to its probe."""
-    return {int(match) for text in texts for match in _MARKER.findall(text)}
 
 
 class Engine(ABC):

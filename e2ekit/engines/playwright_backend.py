@@ -9,7 +9,8 @@ from typing import Any
 
 from playwright.sync_api import ConsoleMessage, Error, Playwright, sync_playwright
 
-from e2ekit.engines.base import Engine, EngineInfo, EngineUnavailable, markers_in
+from e2ekit.engines.base import Engine, EngineInfo, EngineUnavailable
+from e2ekit.marker import markers_in
 from e2ekit.engines.install import install_command
 from e2ekit.engines.probe_function import PROBE_FUNCTION
 

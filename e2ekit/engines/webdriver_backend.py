@@ -19,7 +19,8 @@ from selenium.webdriver.remote.client_config import ClientConfig
 from selenium.webdriver.remote.remote_connection import RemoteConnection
 from urllib3.exceptions import HTTPError
 
-from e2ekit.engines.base import Engine, EngineError, EngineInfo, markers_in
+from e2ekit.engines.base import Engine, EngineError, EngineInfo
+from e2ekit.marker import markers_in
 from e2ekit.engines.probe_function import WEBDRIVER_PROBE_SCRIPT
 from e2ekit.engines.processes import ProcessSession
 from e2ekit.engines.webdriver_browsers import WebDriverBrowser

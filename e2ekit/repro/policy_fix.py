@@ -39,8 +39,8 @@ def fix_for(cause: str | None, result: ProbeResult) -> PolicyFix | None:
     if cause == Check.METHOD_NOT_ALLOWED:
         return PolicyFix("allow_methods", probe.method, extend=True)
     if cause in (Check.HEADER_NOT_ALLOWED, Check.AUTHORIZATION_NOT_COVERED_BY_WILDCARD):
-        refused = _refused_header(result)
-        return PolicyFix("allow_headers", refused, extend=True) if refused else None
+        refused = result.preflight.refused_request_headers if result.preflight else []
+        return PolicyFix("allow_headers", refused[0], extend=True) if refused else None
     if cause in (Check.WILDCARD_WITH_CREDENTIALS, Check.PREFLIGHT_WILDCARD_WITH_CREDENTIALS):
         return PolicyFix("allow_origins", [result.page_origin], extend=False)
     if cause in (Check.CREDENTIALS_NOT_TRUE, Check.PREFLIGHT_CREDENTIALS_NOT_TRUE):
@@ -50,14 +50,6 @@ def fix_for(cause: str | None, result: ProbeResult) -> PolicyFix | None:
     ):
         return PolicyFix("allow_origins", result.page_origin, extend=True)
     return None
-
-
-def _refused_header(result: ProbeResult) -> str | None:
-    preflight = result.preflight
-    requested = (preflight.request_header("access-control-request-headers") or "") if preflight else ""
-    allowed = {h.strip().lower() for h in (preflight.response_header("access-control-allow-headers") or "").split(",")} if preflight else set()
-    refused = [name.strip() for name in requested.split(",") if name.strip() and name.strip().lower() not in allowed]
-    return refused[0] if refused else None
 
 
 def apply_fix(app: ASGIApp, fix: PolicyFix) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
 
 from e2ekit.engines.base import ENGINE_NAMES
 from e2ekit.probe import CREDENTIALS_MODES, FETCH_MODES, REDIRECT_MODES, Probe, ProbeError
@@ -103,7 +102,7 @@ def _by_engine(fields: Fields, key: str) -> tuple[bool | None, dict[str, bool]]:
     value = fields.table.get(key)
     if value is None or isinstance(value, bool):
         return value, {}
-    expected = f"true, false, or a table by engine such as {{ default = false, webkit = true }}"
+    expected = "true, false, or a table by engine such as { default = false, webkit = true }"
     if not isinstance(value, Mapping):
         raise fields.error(key, value, expected)
     nested = fields.nested(value, f"{key}.")

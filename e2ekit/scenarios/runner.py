@@ -9,7 +9,7 @@ over), and closing the session clears the cookies a scenario set.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from e2ekit.engines.base import EngineError
@@ -59,7 +59,7 @@ def prepare_scenarios(scenarios: Sequence[Scenario], topology: Topology) -> list
         app = build_app(scenario, str(page))
         item = PreparedScenario(scenario, page, target, app, ())
         baselines = tuple(baseline_verdict(app, scenario, probe, item.origin_header) for probe in scenario.probes)
-        prepared.append(PreparedScenario(scenario, page, target, app, baselines))
+        prepared.append(replace(item, baselines=baselines))
     return prepared
 
 
