@@ -3,7 +3,7 @@
     python benchmarks/corpus_speed.py [--browser SPEC ...] [PATH ...]
 
 The runner starts one browser per engine, engines side by side, and runs each scenario's probes batched in one
-page (see e2ekit.scenarios.runner). The naive baseline (benchmarks/naive_baseline.py) opens a fresh context and
+page (see e2ekit._scenarios.runner). The naive baseline (benchmarks/naive_baseline.py) opens a fresh context and
 page, or a fresh window, for every probe, engines side by side too. Both include launching the browsers; servers
 and the header-only baselines are prepared once, before either is timed. Prints both times and their ratio.
 """
@@ -16,11 +16,11 @@ import time
 
 from naive_baseline import run_naively
 
-from e2ekit.engines.base import EngineUnavailable
-from e2ekit.engines.spec import EngineSpec, parse_engine_specs
-from e2ekit.scenarios.loader import load_scenarios
-from e2ekit.scenarios.runner import outcomes_in_order, prepare_scenarios, run_by_engine
-from e2ekit.topology import Topology
+from e2ekit._engines.base import EngineUnavailable
+from e2ekit._engines.selection import EngineSpec, parse_engine_specs
+from e2ekit._scenarios.loader import load_scenarios
+from e2ekit._scenarios.runner import outcomes_in_order, prepare_scenarios, run_by_engine
+from e2ekit._serving.topology import Topology
 
 
 def main() -> None:
@@ -46,7 +46,9 @@ def main() -> None:
 
     names = ", ".join(spec.name for spec in available)
     print(f"corpus: {len(scenarios)} scenarios, {probes} probes, in {len(available)} engines ({names})")
-    print(f"runner: {runner_seconds:6.1f} s  ({len(outcomes)} outcomes, {sum(o.passed for o in outcomes)} met their expectations)")
+    print(
+        f"runner: {runner_seconds:6.1f} s  ({len(outcomes)} outcomes, {sum(o.passed for o in outcomes)} met their expectations)"
+    )
     for outcome in outcomes:
         if not outcome.passed:
             print(f"        not met: {outcome.test_id}: {'; '.join(outcome.mismatches) or outcome.engine_error}")

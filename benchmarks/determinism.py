@@ -13,19 +13,23 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from e2ekit.engines.base import EngineUnavailable
-from e2ekit.engines.spec import parse_engine_specs
-from e2ekit.scenarios.loader import load_scenarios
-from e2ekit.scenarios.outcome import ProbeOutcome
-from e2ekit.scenarios.runner import outcomes_in_order, prepare_scenarios, run_by_engine
-from e2ekit.topology import Topology
+from e2ekit._engines.base import EngineUnavailable
+from e2ekit._engines.selection import parse_engine_specs
+from e2ekit._scenarios.loader import load_scenarios
+from e2ekit._scenarios.outcome import ProbeOutcome
+from e2ekit._scenarios.runner import outcomes_in_order, prepare_scenarios, run_by_engine
+from e2ekit._serving.topology import Topology
 
 Fingerprint = tuple[object, ...]
 
 
 def fingerprint(outcome: ProbeOutcome) -> Fingerprint:
     result = outcome.result
-    wire = None if result is None else (result.preflight is not None, result.reached_app, result.cookie_sent, result.status)
+    wire = (
+        None
+        if result is None
+        else (result.preflight is not None, result.reached_app, result.cookie_sent, result.status)
+    )
     return (outcome.verdict.value, outcome.mismatches, wire, outcome.baseline.passed)
 
 
@@ -33,7 +37,11 @@ def run_once(paths: Sequence[str], browsers: Sequence[str]) -> dict[str, Fingerp
     specs = parse_engine_specs(list(browsers) or ["all"])
     with Topology() as topology:
         prepared = prepare_scenarios(load_scenarios(paths), topology)
-        runs = [run for run in run_by_engine(prepared, specs, topology=topology) if not isinstance(run.error, EngineUnavailable)]
+        runs = [
+            run
+            for run in run_by_engine(prepared, specs, topology=topology)
+            if not isinstance(run.error, EngineUnavailable)
+        ]
     return {
         f"{outcome.scenario.id}[{outcome.index}][{outcome.engine}]": fingerprint(outcome)
         for outcome in outcomes_in_order(prepared, runs)

@@ -16,16 +16,16 @@ from typing import Any
 
 from playwright.sync_api import Browser, sync_playwright
 
-from e2ekit.engines.launch import launch_engine
-from e2ekit.engines.playwright_backend import SYSTEM_CHROMIUM_ARGS, find_system_chromium
-from e2ekit.engines.probe_function import PROBE_FUNCTION, WEBDRIVER_PROBE_SCRIPT
-from e2ekit.engines.spec import EngineSpec
-from e2ekit.engines.webdriver_backend import WebDriverEngine
-from e2ekit.page import OPAQUE_QUERY, PAGE_PATH
-from e2ekit.marker import add_marker
-from e2ekit.scenarios.runner import LOGIN_PATH, PreparedScenario
-from e2ekit.session import probe_payload
-from e2ekit.topology import Topology
+from e2ekit._engines.launch import launch_engine
+from e2ekit._engines.playwright import SYSTEM_CHROMIUM_ARGS, find_system_chromium
+from e2ekit._engines.probe_script import PROBE_FUNCTION, WEBDRIVER_PROBE_SCRIPT
+from e2ekit._engines.selection import EngineSpec
+from e2ekit._engines.webdriver import WebDriverEngine
+from e2ekit._probing.session import probe_payload
+from e2ekit._scenarios.runner import LOGIN_PATH, PreparedScenario
+from e2ekit._serving.marker import add_marker
+from e2ekit._serving.page import OPAQUE_QUERY, PAGE_PATH
+from e2ekit._serving.topology import Topology
 
 __all__ = ["run_naively"]
 
@@ -43,7 +43,10 @@ def run_naively(prepared: Sequence[PreparedScenario], spec: EngineSpec, topology
             worker.close()
     if uses_webdriver:
         try:
-            return [worker.call(lambda engine: _in_new_window(engine, item, index, topology), 60, "run a probe") for item, index in plan]
+            return [
+                worker.call(lambda engine: _in_new_window(engine, item, index, topology), 60, "run a probe")
+                for item, index in plan
+            ]
         finally:
             worker.close()
     return _with_playwright(spec.name, plan, topology)

@@ -16,7 +16,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from e2ekit import Probe, Session, Topology, launch_engine
-from e2ekit.engines.spec import parse_engine_specs
+from e2ekit._engines.selection import parse_engine_specs
 
 
 def app() -> Starlette:
@@ -55,7 +55,9 @@ def main() -> None:
                     single = timed(lambda: [session.run(target, [probe]) for probe in probes]) / len(probes)
             finally:
                 worker.close()
-            print(f"{str(info):<34} {launched:>9.2f} {batched * 1000:>17.1f} {single * 1000:>18.1f} {single / batched:>5.1f}x")
+            print(
+                f"{info!s:<34} {launched:>9.2f} {batched * 1000:>17.1f} {single * 1000:>18.1f} {single / batched:>5.1f}x"
+            )
 
 
 if __name__ == "__main__":

@@ -6,21 +6,20 @@ and WebKit, and record what the browser allowed, what crossed the wire and why.
 
 from __future__ import annotations
 
-from e2ekit.console import ConsoleReport, ConsoleTextError, parse_console_text
-from e2ekit.engines.base import EngineConfigError, EngineError, EngineInfo, EngineUnavailable
-from e2ekit.engines.discovery import EngineAvailability, discover_engines
-from e2ekit.engines.launch import launch_engine
-from e2ekit.engines.spec import EngineSpec, EngineSpecError
-from e2ekit.engines.worker import EngineWorker
-from e2ekit.exchange import Exchange
-from e2ekit.explanation import Explanation, explain
-from e2ekit.loading import AppLoadError, load_app
-from e2ekit.origins import Origin, OriginError, SiteRelation, site_relation
-from e2ekit.probe import Probe, ProbeError
-from e2ekit.reports import render_matrix, write_html, write_json, write_junit, write_reports
-from e2ekit.result import ProbeResult, Verdict
-from e2ekit.runner import EngineRun, run_in_engines
-from e2ekit.scenarios import (
+from e2ekit._engines.base import EngineConfigError, EngineError, EngineInfo, EngineUnavailable
+from e2ekit._engines.discovery import EngineAvailability, discover_engines
+from e2ekit._engines.launch import launch_engine
+from e2ekit._engines.selection import EngineSpec, EngineSpecError
+from e2ekit._engines.worker import EngineWorker
+from e2ekit._probing.exchange import Exchange
+from e2ekit._probing.explanation import Explanation, explain
+from e2ekit._probing.origins import Origin, OriginError, SiteRelation, site_relation
+from e2ekit._probing.probe import Probe, ProbeError
+from e2ekit._probing.result import ProbeResult, Verdict
+from e2ekit._probing.runs import EngineRun, run_in_engines
+from e2ekit._probing.session import Session
+from e2ekit._reports import render_matrix, write_html, write_json, write_junit, write_reports
+from e2ekit._scenarios import (
     BaselineVerdict,
     CookieSetup,
     ProbeOutcome,
@@ -30,10 +29,11 @@ from e2ekit.scenarios import (
     load_scenarios,
     run_scenarios,
 )
-from e2ekit.server import PortInUseError, ServerError
-from e2ekit.session import Session
-from e2ekit.spec import Check, Prediction, predict
-from e2ekit.topology import SAME_ORIGIN, Topology
+from e2ekit._serving.apps import AppLoadError, load_app
+from e2ekit._serving.server import PortInUseError, ServerError
+from e2ekit._serving.topology import SAME_ORIGIN, Topology
+from e2ekit._standard import Check, Prediction, predict
+from e2ekit._wordings import ConsoleReport, ConsoleTextError, parse_console_text
 
 __all__ = [
     "SAME_ORIGIN",

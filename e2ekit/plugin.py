@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from e2ekit.engines.base import EngineError, EngineUnavailable
-from e2ekit.engines.launch import launch_engine
-from e2ekit.engines.spec import EngineSpec, EngineSpecError, parse_engine_specs
-from e2ekit.engines.worker import EngineWorker
-from e2ekit.session import Session
-from e2ekit.topology import Topology
+from e2ekit._engines.base import EngineError, EngineUnavailable
+from e2ekit._engines.launch import launch_engine
+from e2ekit._engines.selection import EngineSpec, EngineSpecError, parse_engine_specs
+from e2ekit._engines.worker import EngineWorker
+from e2ekit._probing.session import Session
+from e2ekit._serving.topology import Topology
 
 __all__ = ["e2e_engine", "e2e_session", "e2e_topology", "new_e2e_session"]
 
@@ -134,5 +134,6 @@ def pytest_runtest_makereport(
             report.sections.append(("e2ekit results", "\n\n".join(str(result) for result in results)))
     return report
 
+
 # Scenario files (scenarios/*.toml) become test items; their hooks live with the scenario runner.
-pytest_plugins = ["e2ekit.scenarios.collect"]
+pytest_plugins = ["e2ekit._scenarios.pytest_items"]

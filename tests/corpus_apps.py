@@ -6,9 +6,9 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from e2ekit.scenarios import Scenario, load_scenarios
-from e2ekit.scenarios.app import build_app
-from e2ekit.types import ASGIApp
+from e2ekit._scenarios import Scenario, load_scenarios
+from e2ekit._scenarios.app import build_app
+from e2ekit._serving.asgi import ASGIApp
 
 PAGE_ORIGIN = "http://localhost:5173"
 CORPUS = Path(__file__).parent.parent / "scenarios"

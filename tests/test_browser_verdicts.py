@@ -114,7 +114,9 @@ def test_without_cors_middleware_a_cross_origin_get_is_blocked_after_reaching_th
     assert same_origin.body == '{"method":"GET","cookie":null}'
 
 
-def test_an_allow_list_naming_localhost_3000_allows_a_page_served_at_exactly_that_origin(e2e_engine: EngineWorker) -> None:
+def test_an_allow_list_naming_localhost_3000_allows_a_page_served_at_exactly_that_origin(
+    e2e_engine: EngineWorker,
+) -> None:
     app = cors_app(allow_origins=["http://localhost:3000"])
 
     # A topology of its own frees port 3000 when the test ends (the run's topology keeps its servers to the end).

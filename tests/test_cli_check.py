@@ -42,14 +42,23 @@ def app_dir(tmp_path: Path) -> Path:
 
 
 def e2ekit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "e2ekit.cli", *args]
+    command = [sys.executable, "-m", "e2ekit._cli", *args]
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
 def test_check_exits_0_when_the_browser_allows_the_credentialed_request(app_dir: Path) -> None:
     run = e2ekit(
-        "check", "myapp:app", "--page-origin", "http://localhost", "--path", "/api/me",
-        "--credentials", "include", "--browser", "chromium", cwd=app_dir,
+        "check",
+        "myapp:app",
+        "--page-origin",
+        "http://localhost",
+        "--path",
+        "/api/me",
+        "--credentials",
+        "include",
+        "--browser",
+        "chromium",
+        cwd=app_dir,
     )
 
     assert run.returncode == 0, run.stdout + run.stderr
@@ -61,10 +70,24 @@ def test_check_exits_0_when_the_browser_allows_the_credentialed_request(app_dir:
     assert run.stderr == ""
 
 
-def test_check_exits_1_and_shows_the_failed_preflight_when_an_authorization_header_is_not_allowed(app_dir: Path) -> None:
+def test_check_exits_1_and_shows_the_failed_preflight_when_an_authorization_header_is_not_allowed(
+    app_dir: Path,
+) -> None:
     run = e2ekit(
-        "check", "myapp:create_app", "--factory", "--page-origin", "http://localhost", "--path", "/api/me",
-        "--credentials", "include", "--header", "Authorization: Bearer x", "--json", "--browser", "chromium",
+        "check",
+        "myapp:create_app",
+        "--factory",
+        "--page-origin",
+        "http://localhost",
+        "--path",
+        "/api/me",
+        "--credentials",
+        "include",
+        "--header",
+        "Authorization: Bearer x",
+        "--json",
+        "--browser",
+        "chromium",
         cwd=app_dir,
     )
 
@@ -89,18 +112,22 @@ def test_check_exits_1_and_shows_the_failed_preflight_when_an_authorization_head
             ["nothere:app"], 'e2ekit: error: app "nothere:app": module "nothere" was not found in', id="missing-module"
         ),
         pytest.param(["myapp"], 'e2ekit: error: app "myapp" must be in format "<module>:<attribute>"', id="no-colon"),
-        pytest.param(["myapp:nope"], 'e2ekit: error: app "myapp:nope": module "myapp" has no attribute "nope"', id="no-attr"),
+        pytest.param(
+            ["myapp:nope"], 'e2ekit: error: app "myapp:nope": module "myapp" has no attribute "nope"', id="no-attr"
+        ),
         pytest.param(
             ["myapp:app", "--page-origin", "localhost:3000"],
             'e2ekit: error: --page-origin "localhost:3000" has no scheme: expected scheme://host[:port]',
             id="bad-origin",
         ),
         pytest.param(
-            ["myapp:app", "--browser", "safari"], 'e2ekit: error: unknown engine "safari": expected chromium, firefox, webkit',
+            ["myapp:app", "--browser", "safari"],
+            'e2ekit: error: unknown engine "safari": expected chromium, firefox, webkit',
             id="unknown-engine",
         ),
         pytest.param(
-            ["myapp:app", "--header", "Authorization"], 'e2ekit: error: header "Authorization" must be written as "Name: value"',
+            ["myapp:app", "--header", "Authorization"],
+            'e2ekit: error: header "Authorization" must be written as "Name: value"',
             id="bad-header",
         ),
     ],
@@ -142,14 +169,20 @@ def test_a_browser_executable_that_does_not_exist_is_a_configuration_error(app_d
 
 
 def test_e2ekit_chromium_names_the_chromium_executable_to_run(app_dir: Path, tmp_path: Path) -> None:
-    found = subprocess.run([sys.executable, "-m", "e2ekit.cli", "browsers", "--json"], capture_output=True, text=True, timeout=60)
+    found = subprocess.run(
+        [sys.executable, "-m", "e2ekit._cli", "browsers", "--json"], capture_output=True, text=True, timeout=60
+    )
     [chromium] = [engine for engine in json.loads(found.stdout) if engine["engine"] == "chromium"]
     link = tmp_path / "my-chromium"
     link.symlink_to(chromium["executable"])
 
     run = subprocess.run(
-        [sys.executable, "-m", "e2ekit.cli", "check", "myapp:app", "--browser", "chromium", "--json"],
-        cwd=app_dir, capture_output=True, text=True, timeout=120, env={**os.environ, "E2EKIT_CHROMIUM": str(link)},
+        [sys.executable, "-m", "e2ekit._cli", "check", "myapp:app", "--browser", "chromium", "--json"],
+        cwd=app_dir,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "E2EKIT_CHROMIUM": str(link)},
     )
 
     [result] = json.loads(run.stdout)["results"]

@@ -10,8 +10,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from e2ekit import Session
-from e2ekit.spec import known_deviation
-from e2ekit.types import Receive, Scope, Send
+from e2ekit._serving.asgi import Receive, Scope, Send
+from e2ekit._standard import known_deviation
 from tests.apps import cors_app
 
 
@@ -24,7 +24,10 @@ def test_the_wildcard_explanation_agrees_with_the_engine_and_renders_its_console
     assert explanation is not None
     assert (explanation.allowed, explanation.agrees) == (False, True)
     assert explanation.check == "cors-check.wildcard-with-credentials"
-    assert explanation.fix == f"list the page origin ('{result.page_origin}') instead of '*' in allow_origins when credentials are included"
+    assert (
+        explanation.fix
+        == f"list the page origin ('{result.page_origin}') instead of '*' in allow_origins when credentials are included"
+    )
     assert sorted(explanation.messages) == ["chromium", "firefox", "webkit"]
     if result.console is not None:
         assert explanation.messages[browser_name] in result.console
@@ -71,7 +74,11 @@ def test_an_engine_that_lets_a_wildcard_cover_authorization_is_named_as_departin
     e2e_session: Session, browser_name: str
 ) -> None:
     async def wildcard_everything(scope: Scope, receive: Receive, send: Send) -> None:
-        headers = [(b"access-control-allow-origin", b"*"), (b"access-control-allow-headers", b"*"), (b"access-control-allow-methods", b"*")]
+        headers = [
+            (b"access-control-allow-origin", b"*"),
+            (b"access-control-allow-headers", b"*"),
+            (b"access-control-allow-methods", b"*"),
+        ]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": b"ok"})
 

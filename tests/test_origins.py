@@ -23,11 +23,31 @@ def test_an_origin_string_parses_to_scheme_host_and_port(text: str, origin: Orig
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        pytest.param("localhost:3000", 'origin "localhost:3000" has no scheme: expected scheme://host[:port], e.g. "http://localhost:3000"', id="no-scheme"),
-        pytest.param("https://localhost", 'origin "https://localhost" uses scheme "https": e2ekit serves plain http only; use "http://"', id="https"),
-        pytest.param("http://example.com", 'origin "http://example.com" has host "example.com": e2ekit serves loopback hosts only; use "localhost" or "127.0.0.1"', id="not-loopback"),
-        pytest.param("http://localhost:99999", 'origin "http://localhost:99999" has port "99999": expected a number from 1 to 65535', id="bad-port"),
-        pytest.param("http://localhost:3000/app", 'origin "http://localhost:3000/app" has a path: an origin is scheme://host[:port] only, e.g. "http://localhost:3000"', id="path"),
+        pytest.param(
+            "localhost:3000",
+            'origin "localhost:3000" has no scheme: expected scheme://host[:port], e.g. "http://localhost:3000"',
+            id="no-scheme",
+        ),
+        pytest.param(
+            "https://localhost",
+            'origin "https://localhost" uses scheme "https": e2ekit serves plain http only; use "http://"',
+            id="https",
+        ),
+        pytest.param(
+            "http://example.com",
+            'origin "http://example.com" has host "example.com": e2ekit serves loopback hosts only; use "localhost" or "127.0.0.1"',
+            id="not-loopback",
+        ),
+        pytest.param(
+            "http://localhost:99999",
+            'origin "http://localhost:99999" has port "99999": expected a number from 1 to 65535',
+            id="bad-port",
+        ),
+        pytest.param(
+            "http://localhost:3000/app",
+            'origin "http://localhost:3000/app" has a path: an origin is scheme://host[:port] only, e.g. "http://localhost:3000"',
+            id="path",
+        ),
     ],
 )
 def test_a_bad_origin_string_is_rejected_with_what_was_expected(text: str, message: str) -> None:

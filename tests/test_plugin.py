@@ -52,7 +52,10 @@ def test_every_public_fixture_explains_itself_in_pytest_fixtures(pytester: pytes
     for fixture, docstring in [
         ("e2e_topology [[]session scope[]]", "The loopback servers of this test run (page and target origins), *"),
         ("e2e_engine [[]session scope[]]", "The browser engine named by ``browser_name``, launched once per run; *"),
-        ("new_e2e_session", "Factory for isolated browsing sessions in the test's engine, each with an empty cookie jar."),
+        (
+            "new_e2e_session",
+            "Factory for isolated browsing sessions in the test's engine, each with an empty cookie jar.",
+        ),
         ("e2e_session", "A browsing session in the test's engine with an empty cookie jar: *"),
     ]:
         outcome.stdout.fnmatch_lines([f"{fixture} -- *", f"    {docstring}"])
@@ -64,7 +67,9 @@ def test_an_unknown_engine_spec_is_a_usage_error_that_names_the_fix(pytester: py
     outcome = pytester.runpytest_subprocess("--e2e-engine", "lynx", "-p", "no:cacheprovider")
 
     assert outcome.ret == pytest.ExitCode.USAGE_ERROR
-    outcome.stderr.fnmatch_lines(['ERROR: --e2e-engine: unknown engine "lynx": expected chromium, firefox, webkit or all*'])
+    outcome.stderr.fnmatch_lines(
+        ['ERROR: --e2e-engine: unknown engine "lynx": expected chromium, firefox, webkit or all*']
+    )
 
 
 @pytest.fixture
@@ -87,7 +92,9 @@ def test_an_engine_that_is_not_installed_is_skipped_with_the_command_that_instal
     outcome = no_browser_installed.runpytest_subprocess("--browser", "chromium", "-rs", "-p", "no:cacheprovider")
 
     outcome.assert_outcomes(skipped=2)
-    outcome.stdout.fnmatch_lines(["SKIPPED * chromium is not installed for Playwright: run `playwright install --with-deps chromium`*"])
+    outcome.stdout.fnmatch_lines(
+        ["SKIPPED * chromium is not installed for Playwright: run `playwright install --with-deps chromium`*"]
+    )
 
 
 def test_require_engines_turns_a_missing_engine_into_a_failure(no_browser_installed: pytest.Pytester) -> None:
@@ -99,10 +106,16 @@ def test_require_engines_turns_a_missing_engine_into_a_failure(no_browser_instal
     outcome.stdout.fnmatch_lines(["*chromium could not be started: chromium is not installed for Playwright*"])
 
 
-def test_an_engine_executable_that_does_not_exist_fails_the_tests_instead_of_skipping_them(pytester: pytest.Pytester) -> None:
+def test_an_engine_executable_that_does_not_exist_fails_the_tests_instead_of_skipping_them(
+    pytester: pytest.Pytester,
+) -> None:
     pytester.makepyfile(test_cors=TEST_FILE)
 
     outcome = pytester.runpytest_subprocess("--e2e-engine", "chromium:/nonexistent/chrome", "-p", "no:cacheprovider")
 
     outcome.assert_outcomes(errors=2)
-    outcome.stdout.fnmatch_lines(['*chromium could not be started: chromium: the executable "/nonexistent/chrome" (from the engine spec) does not exist*'])
+    outcome.stdout.fnmatch_lines(
+        [
+            '*chromium could not be started: chromium: the executable "/nonexistent/chrome" (from the engine spec) does not exist*'
+        ]
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from e2ekit import Probe, ProbeError
-from e2ekit.probe import parse_header
+from e2ekit._probing.probe import parse_header
 
 
 def test_a_probe_normalizes_the_methods_fetch_normalizes_and_keeps_headers_in_order() -> None:
@@ -21,9 +21,19 @@ def test_a_probe_normalizes_the_methods_fetch_normalizes_and_keeps_headers_in_or
     ("kwargs", "message"),
     [
         pytest.param({"path": "api"}, 'probe path "api" must start with "/", e.g. "/api/items"', id="path"),
-        pytest.param({"method": "GE T"}, 'probe method "GE T" is not an HTTP method token, e.g. "GET" or "PUT"', id="method"),
-        pytest.param({"credentials": "yes"}, 'probe credentials "yes" is not valid: expected one of "omit", "same-origin", "include"', id="credentials"),
-        pytest.param({"mode": "navigate"}, 'probe mode "navigate" is not valid: expected one of "cors", "no-cors", "same-origin"', id="mode"),
+        pytest.param(
+            {"method": "GE T"}, 'probe method "GE T" is not an HTTP method token, e.g. "GET" or "PUT"', id="method"
+        ),
+        pytest.param(
+            {"credentials": "yes"},
+            'probe credentials "yes" is not valid: expected one of "omit", "same-origin", "include"',
+            id="credentials",
+        ),
+        pytest.param(
+            {"mode": "navigate"},
+            'probe mode "navigate" is not valid: expected one of "cors", "no-cors", "same-origin"',
+            id="mode",
+        ),
         pytest.param({"body": "x"}, "probe method GET cannot have a body; fetch() rejects it", id="get-body"),
     ],
 )

@@ -11,5 +11,7 @@ def test_every_name_in_all_is_importable_from_the_package() -> None:
 
 
 def test_every_public_class_and_function_of_the_package_is_in_all() -> None:
-    public = {name for name, value in vars(e2ekit).items() if not name.startswith("_") and not isinstance(value, type(e2ekit))}
+    public = {
+        name for name, value in vars(e2ekit).items() if not name.startswith("_") and not isinstance(value, type(e2ekit))
+    }
     assert public - {"annotations"} == set(e2ekit.__all__)

@@ -10,8 +10,12 @@ import pytest
 README = Path(__file__).parent.parent / "README.md"
 
 
-def test_the_readme_pytest_example_fails_in_chromium_with_the_wildcard_message_it_shows(pytester: pytest.Pytester) -> None:
-    [example] = [block for block in re.findall(r"```python\n(.*?)```", README.read_text(), re.S) if "def test_" in block]
+def test_the_readme_pytest_example_fails_in_chromium_with_the_wildcard_message_it_shows(
+    pytester: pytest.Pytester,
+) -> None:
+    [example] = [
+        block for block in re.findall(r"```python\n(.*?)```", README.read_text(), re.S) if "def test_" in block
+    ]
     pytester.makepyfile(test_readme_example=example)
 
     outcome = pytester.runpytest_subprocess("--browser", "chromium", "-p", "no:cacheprovider")

@@ -12,8 +12,8 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from e2ekit import Origin, Topology
-from e2ekit.page import PAGE_PATH
-from e2ekit.marker import add_marker
+from e2ekit._serving.marker import add_marker
+from e2ekit._serving.page import PAGE_PATH
 
 
 @pytest.fixture
@@ -69,7 +69,9 @@ def test_an_exception_in_the_app_becomes_a_recorded_500_and_the_server_keeps_ser
 def test_a_redirect_on_the_same_server_stays_attributed_and_the_exchange_keeps_the_apps_location(
     topology: Topology,
 ) -> None:
-    app = Starlette(routes=[Route("/old", lambda r: RedirectResponse("/new")), Route("/new", lambda r: Response("new"))])
+    app = Starlette(
+        routes=[Route("/old", lambda r: RedirectResponse("/new")), Route("/new", lambda r: Response("new"))]
+    )
     marker, recording = topology.router.register(app)
     origin = serve(topology)
 
@@ -116,8 +118,8 @@ def test_a_portless_target_on_the_page_host_gets_its_own_port_and_an_explicit_po
 
 
 def test_an_app_whose_lifespan_startup_sets_state_serves_requests_with_that_state(topology: Topology) -> None:
-    from contextlib import asynccontextmanager
     from collections.abc import AsyncIterator
+    from contextlib import asynccontextmanager
 
     events: list[str] = []
 
@@ -144,10 +146,10 @@ def test_an_app_whose_lifespan_startup_sets_state_serves_requests_with_that_stat
 
 
 def test_an_app_whose_startup_fails_is_reported_with_its_message(topology: Topology) -> None:
-    from contextlib import asynccontextmanager
     from collections.abc import AsyncIterator
+    from contextlib import asynccontextmanager
 
-    from e2ekit.lifespan import AppStartupError
+    from e2ekit._serving.lifespan import AppStartupError
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -54,7 +54,7 @@ def app_dir(tmp_path: Path) -> Path:
 
 
 def repro(app_dir: Path, text: str, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "e2ekit.cli", "repro", text, *args]
+    command = [sys.executable, "-m", "e2ekit._cli", "repro", text, *args]
     return subprocess.run(command, cwd=app_dir, capture_output=True, text=True, timeout=180)
 
 
@@ -95,8 +95,9 @@ def test_fix_applies_the_suggested_change_and_every_engine_then_allows_the_reque
         pytest.param(CHROMIUM_WILDCARD, "cors-check.wildcard-with-credentials", id="chromium-fetch"),
         pytest.param(
             CHROMIUM_WILDCARD.replace("Access to fetch", "Access to XMLHttpRequest").replace(
-                "'include'.", "'include'. The credentials mode of requests initiated by the XMLHttpRequest is "
-                "controlled by the withCredentials attribute."
+                "'include'.",
+                "'include'. The credentials mode of requests initiated by the XMLHttpRequest is "
+                "controlled by the withCredentials attribute.",
             ),
             "cors-check.wildcard-with-credentials",
             id="chromium-xhr",
@@ -153,8 +154,10 @@ def test_a_preflight_message_that_does_not_say_why_names_the_options_that_supply
 
     run = repro(app_dir, text, "--app", "api:app", "--browser", "chromium")
 
-    assert "assumed: the message says a preflight failed but not what triggered it: sending POST with Content-Type: " \
+    assert (
+        "assumed: the message says a preflight failed but not what triggered it: sending POST with Content-Type: "
         "application/json; set --method and --header to match the real request" in run.stdout
+    )
 
 
 def test_text_that_is_not_a_cors_message_exits_2_saying_what_was_expected(app_dir: Path) -> None:

@@ -17,7 +17,9 @@ ROOT = Path(__file__).parent.parent
 CORPUS_FAILURES = [
     pytest.param("cors-check.missing-allow-origin", "no-cors-configured-simple-get", 0, id="missing-allow-origin"),
     pytest.param("cors-check.wildcard-with-credentials", "hand-written-wildcard-with-credentials", 0, id="wildcard"),
-    pytest.param("preflight.wildcard-with-credentials", "wildcard-with-authorization-header", 1, id="preflight-wildcard"),
+    pytest.param(
+        "preflight.wildcard-with-credentials", "wildcard-with-authorization-header", 1, id="preflight-wildcard"
+    ),
     pytest.param("cors-check.credentials-not-true", "credentials-flag-missing", 0, id="credentials-not-true"),
     pytest.param("preflight.missing-allow-origin", "auth-outside-cors-preflight", 0, id="preflight-missing-origin"),
     pytest.param("preflight.status-not-ok", "method-not-allowed-default", 0, id="preflight-status"),
@@ -46,9 +48,23 @@ def test_repro_reproduces_the_corpus_failure_from_the_message_chromium_printed_i
     options += [arg for name, value in probe.headers for arg in ("--header", f"{name}: {value}")]
 
     run = subprocess.run(
-        [sys.executable, "-m", "e2ekit.cli", "repro", message, "--app", f"tests.corpus_apps:{attribute}", "--json",
-         "--browser", "all", *options],
-        cwd=ROOT, capture_output=True, text=True, timeout=180,
+        [
+            sys.executable,
+            "-m",
+            "e2ekit._cli",
+            "repro",
+            message,
+            "--app",
+            f"tests.corpus_apps:{attribute}",
+            "--json",
+            "--browser",
+            "all",
+            *options,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
 
     assert run.returncode == 0, run.stdout + run.stderr

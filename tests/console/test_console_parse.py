@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from e2ekit.console import ConsoleReport, ConsoleTextError, parse_console_text
-from e2ekit.spec import Check
+from e2ekit._standard import Check
+from e2ekit._wordings import ConsoleReport, ConsoleTextError, parse_console_text
 
 API = "http://127.0.0.1:41234/api"
 PAGE = "http://localhost:3000"
@@ -30,9 +30,19 @@ def test_a_chromium_fetch_message_with_its_noise_gives_one_report() -> None:
     report = _only(text)
 
     assert report == ConsoleReport(
-        engine="chromium", api="fetch", target_url=API, redirected_from=None, page_origin=PAGE, preflight=False,
-        check=Check.MISSING_ALLOW_ORIGIN, credentials=None, method=None, header=None, status=None,
-        allow_origin_value=None, quoted_value=None,
+        engine="chromium",
+        api="fetch",
+        target_url=API,
+        redirected_from=None,
+        page_origin=PAGE,
+        preflight=False,
+        check=Check.MISSING_ALLOW_ORIGIN,
+        credentials=None,
+        method=None,
+        header=None,
+        status=None,
+        allow_origin_value=None,
+        quoted_value=None,
         raw=text.splitlines()[0].removeprefix("localhost/:1 "),
     )
 
@@ -52,8 +62,12 @@ def test_a_chromium_fetch_message_with_its_noise_gives_one_report() -> None:
             f"Access to fetch at '{API}/' (redirected from '{API}') from origin '{PAGE}' has been blocked by CORS "
             "policy: The 'Access-Control-Allow-Origin' header contains multiple values 'http://localhost:3000, *', "
             "but only one is allowed. Have the server send the header with a valid value.",
-            {"target_url": f"{API}/", "redirected_from": API, "check": Check.MULTIPLE_ALLOW_ORIGIN,
-             "allow_origin_value": "http://localhost:3000, *"},
+            {
+                "target_url": f"{API}/",
+                "redirected_from": API,
+                "check": Check.MULTIPLE_ALLOW_ORIGIN,
+                "allow_origin_value": "http://localhost:3000, *",
+            },
             id="redirected-from",
         ),
         pytest.param(
@@ -82,7 +96,7 @@ def test_a_chromium_fetch_message_with_its_noise_gives_one_report() -> None:
             id="other-resource-kind",
         ),
         pytest.param(
-            f"Request mode is \"same-origin\" but the URL's origin is not same as the request origin {PAGE}.",
+            f'Request mode is "same-origin" but the URL\'s origin is not same as the request origin {PAGE}.',
             {"api": "fetch", "target_url": None, "check": Check.SAME_ORIGIN_MODE, "page_origin": PAGE},
             id="same-origin-mode-without-fetch-api-prefix",
         ),
@@ -95,8 +109,13 @@ def test_a_chromium_fetch_message_with_its_noise_gives_one_report() -> None:
         pytest.param(
             "[Deprecation] Authorization will not be covered by the wildcard symbol (*) in CORS "
             "Access-Control-Allow-Headers handling.",
-            {"api": None, "target_url": None, "page_origin": None, "check": Check.AUTHORIZATION_NOT_COVERED_BY_WILDCARD,
-             "preflight": True},
+            {
+                "api": None,
+                "target_url": None,
+                "page_origin": None,
+                "check": Check.AUTHORIZATION_NOT_COVERED_BY_WILDCARD,
+                "preflight": True,
+            },
             id="authorization-deprecation-warning",
         ),
     ],
@@ -134,29 +153,56 @@ def test_firefox_messages_parse_with_typographic_flattened_or_missing_quotes(tex
 @pytest.mark.parametrize(
     ("reason", "check", "status", "header"),
     [
-        pytest.param("CORS header 'Access-Control-Allow-Origin' missing). Status code: 500.",
-                     Check.MISSING_ALLOW_ORIGIN, 500, None, id="missing-with-status"),
-        pytest.param("CORS preflight response did not succeed). Status code: 405.",
-                     Check.PREFLIGHT_STATUS_NOT_OK, 405, None, id="preflight-status"),
-        pytest.param("CORS preflight channel did not succeed).", Check.PREFLIGHT_STATUS_NOT_OK, None, None,
-                     id="older-preflight-wording"),
-        pytest.param("missing token 'x-token' in CORS header 'Access-Control-Allow-Headers' from CORS preflight "
-                     "channel).", Check.HEADER_NOT_ALLOWED, None, "x-token", id="older-header-wording"),
-        pytest.param("CORS request did not succeed). Status code: (null).", Check.NOT_SENT, None, None,
-                     id="no-response"),
+        pytest.param(
+            "CORS header 'Access-Control-Allow-Origin' missing). Status code: 500.",
+            Check.MISSING_ALLOW_ORIGIN,
+            500,
+            None,
+            id="missing-with-status",
+        ),
+        pytest.param(
+            "CORS preflight response did not succeed). Status code: 405.",
+            Check.PREFLIGHT_STATUS_NOT_OK,
+            405,
+            None,
+            id="preflight-status",
+        ),
+        pytest.param(
+            "CORS preflight channel did not succeed).",
+            Check.PREFLIGHT_STATUS_NOT_OK,
+            None,
+            None,
+            id="older-preflight-wording",
+        ),
+        pytest.param(
+            "missing token 'x-token' in CORS header 'Access-Control-Allow-Headers' from CORS preflight channel).",
+            Check.HEADER_NOT_ALLOWED,
+            None,
+            "x-token",
+            id="older-header-wording",
+        ),
+        pytest.param(
+            "CORS request did not succeed). Status code: (null).", Check.NOT_SENT, None, None, id="no-response"
+        ),
         pytest.param("CORS disabled).", Check.BLOCKED, None, None, id="cors-disabled"),
     ],
 )
 def test_firefox_reasons_and_status_codes_are_parsed(
     reason: str, check: Check, status: int | None, header: str | None
 ) -> None:
-    text = f"Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {API}. " \
-           f"(Reason: {reason}"
+    text = (
+        f"Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {API}. "
+        f"(Reason: {reason}"
+    )
 
     report = _only(text)
 
     assert (report.check, report.status, report.header, report.preflight) == (
-        check, status, header, check.value.startswith("preflight."))
+        check,
+        status,
+        header,
+        check.value.startswith("preflight."),
+    )
 
 
 def test_firefox_authorization_warning_is_parsed() -> None:
@@ -188,11 +234,21 @@ def test_webkit_pairs_the_reason_line_with_its_wrapper_and_drops_the_echo(text: 
     report = _only(text)
 
     assert report == ConsoleReport(
-        engine="webkit", api="fetch", target_url=API, redirected_from=None, page_origin=PAGE, preflight=False,
-        check=Check.ORIGIN_NOT_ALLOWED, credentials=None, method=None, header=None, status=200,
-        allow_origin_value=None, quoted_value=None,
+        engine="webkit",
+        api="fetch",
+        target_url=API,
+        redirected_from=None,
+        page_origin=PAGE,
+        preflight=False,
+        check=Check.ORIGIN_NOT_ALLOWED,
+        credentials=None,
+        method=None,
+        header=None,
+        status=200,
+        allow_origin_value=None,
+        quoted_value=None,
         raw=f"Origin {PAGE} is not allowed by Access-Control-Allow-Origin. Status code: 200 Fetch API cannot load "
-            f"{API} due to access control checks.",
+        f"{API} due to access control checks.",
     )
 
 
@@ -201,7 +257,7 @@ def test_several_webkit_failures_keep_their_order_and_their_own_urls() -> None:
         "[Error] Preflight response is not successful. Status code: 400\n"
         f"[Error] Fetch API cannot load {API}/a due to access control checks.\n"
         "[Error] Failed to load resource: Preflight response is not successful. Status code: 400\n"
-        "[Error] Credentials flag is true, but Access-Control-Allow-Credentials is not \"true\".\n"
+        '[Error] Credentials flag is true, but Access-Control-Allow-Credentials is not "true".\n'
         f"[Error] XMLHttpRequest cannot load {API}/b due to access control checks.\n"
         f"[Error] Fetch API cannot load {API}/c due to access control checks.\n"
         "[Error] Method PATCH is not allowed by Access-Control-Allow-Methods.\n"
@@ -216,7 +272,11 @@ def test_several_webkit_failures_keep_their_order_and_their_own_urls() -> None:
         (Check.METHOD_NOT_ALLOWED, None, None),
     ]
     assert (reports[0].status, reports[0].preflight, reports[1].credentials, reports[3].method) == (
-        400, True, "include", "PATCH")
+        400,
+        True,
+        "include",
+        "PATCH",
+    )
 
 
 def test_a_webkit_redirection_message_names_the_redirect_target() -> None:
@@ -254,8 +314,11 @@ def test_messages_of_several_engines_in_one_paste_come_back_in_order() -> None:
     ("text", "found"),
     [
         pytest.param("", "", id="empty"),
-        pytest.param("GET http://127.0.0.1:41234/api net::ERR_FAILED\nTypeError: Failed to fetch",
-                     "GET http://127.0.0.1:41234/api net::ERR_FAILED TypeError: Failed to fetch", id="only-noise"),
+        pytest.param(
+            "GET http://127.0.0.1:41234/api net::ERR_FAILED\nTypeError: Failed to fetch",
+            "GET http://127.0.0.1:41234/api net::ERR_FAILED TypeError: Failed to fetch",
+            id="only-noise",
+        ),
         pytest.param("x" * 100, "x" * 80, id="long-text-cut-at-80"),
     ],
 )
@@ -267,7 +330,7 @@ def test_text_without_a_cors_message_raises_a_console_text_error_that_says_what_
 
     assert str(raised.value) == (
         "expected a CORS error such as \"Access to fetch at '...' from origin '...' has been blocked by CORS policy: "
-        "...\" (Chromium), \"Cross-Origin Request Blocked: ...\" (Firefox) or \"... due to access control checks.\" "
+        '..." (Chromium), "Cross-Origin Request Blocked: ..." (Firefox) or "... due to access control checks." '
         f'(WebKit); found: "{found}"'
     )
     assert isinstance(raised.value, ValueError)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from e2ekit.console import ENGINE_WORDINGS, ENGINES, parse_console_text, render, rendered_checks, reported_check
-from e2ekit.spec import Check
+from e2ekit._standard import Check
+from e2ekit._wordings import ENGINE_WORDINGS, ENGINES, parse_console_text, render, rendered_checks, reported_check
 
 API = "http://127.0.0.1:41234/api"
 PAGE = "http://localhost:3000"
@@ -20,8 +20,18 @@ WORDED = [(engine, check) for engine in ENGINES for check in rendered_checks(eng
 
 
 def _render(check: Check, engine: str, *, api: str = "fetch") -> str:
-    return render(check, engine, url=API, origin=PAGE, api=api, method="PUT", header="x-token", status=400,
-                  allow_origin_value="http://localhost:5173", quoted_value="GET; PUT")
+    return render(
+        check,
+        engine,
+        url=API,
+        origin=PAGE,
+        api=api,
+        method="PUT",
+        header="x-token",
+        status=400,
+        allow_origin_value="http://localhost:5173",
+        quoted_value="GET; PUT",
+    )
 
 
 def _params(pairs: list[tuple[str, Check]]) -> list[object]:
@@ -39,7 +49,8 @@ def test_a_rendered_message_parses_back_to_the_check_the_engine_words_it_as(
 
 
 @pytest.mark.parametrize(
-    ("engine", "check"), _params([(engine, check) for engine, check in WORDED if reported_check(check, engine) is check])
+    ("engine", "check"),
+    _params([(engine, check) for engine, check in WORDED if reported_check(check, engine) is check]),
 )
 def test_checks_an_engine_words_distinctly_round_trip_exactly(engine: str, check: Check) -> None:
     assert parse_console_text(_render(check, engine))[0].check is check

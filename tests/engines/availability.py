@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from e2ekit import EngineSpec, EngineUnavailable
-from e2ekit.engines.playwright_builds import installed_playwright_builds
-from e2ekit.engines.resolution import resolve_engine
+from e2ekit._engines.playwright_builds import installed_playwright_builds
+from e2ekit._engines.resolution import resolve_engine
 
 
 def require_webdriver_backend(config: pytest.Config, name: str) -> None:

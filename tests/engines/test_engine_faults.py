@@ -19,7 +19,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from e2ekit import EngineSpec, Probe, ProbeResult, Session, Topology, Verdict, run_in_engines
-from e2ekit.engines.webdriver_backend import WebDriverEngine
+from e2ekit._engines.webdriver import WebDriverEngine
 from tests.engines.availability import require_webdriver_backend
 from tests.engines.procfs import children, is_running
 

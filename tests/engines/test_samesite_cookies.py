@@ -14,6 +14,7 @@ from tests.apps import SAMESITE_UNSET_SENT_CROSS_SITE, cors_app
 
 pytestmark = pytest.mark.e2e
 
+
 def test_a_cookie_without_samesite_goes_cross_site_only_in_webkit_and_same_site_in_every_engine(
     e2e_session: Session, browser_name: str
 ) -> None:

@@ -16,8 +16,8 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from e2ekit import EngineError, EngineSpec, EngineWorker, Probe, Session, Topology, Verdict, launch_engine
-from e2ekit.engines.processes import TOKEN_VARIABLE
-from e2ekit.engines.resolution import resolve_engine
+from e2ekit._engines.processes import TOKEN_VARIABLE
+from e2ekit._engines.resolution import resolve_engine
 from tests.apps import cors_app
 from tests.engines.availability import require_webdriver_backend
 from tests.engines.procfs import environment, running_pids

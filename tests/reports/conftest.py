@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from e2ekit import Session
-from e2ekit.scenarios.outcome import ProbeOutcome
+from e2ekit._scenarios.outcome import ProbeOutcome
 from tests.apps import cors_app
 from tests.reports.sample_run import CUSTOM_HEADER, FIREFOX_ERROR, WILDCARD, header_only_verdict, verdict_mismatches
 

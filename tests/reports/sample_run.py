@@ -5,8 +5,8 @@ from __future__ import annotations
 from starlette.testclient import TestClient
 
 from e2ekit import Probe, ProbeResult
-from e2ekit.scenarios.model import Scenario, ScenarioProbe
-from e2ekit.scenarios.outcome import BaselineVerdict
+from e2ekit._scenarios.model import Scenario, ScenarioProbe
+from e2ekit._scenarios.outcome import BaselineVerdict
 from tests.apps import cors_app
 
 WILDCARD = Scenario(

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, sync_playwright
 
-from e2ekit.reports import write_html
-from e2ekit.scenarios.outcome import ProbeOutcome
+from e2ekit._reports import write_html
+from e2ekit._scenarios.outcome import ProbeOutcome
 from tests.reports.sample_run import FIREFOX_ERROR, WILDCARD
 
 pytestmark = pytest.mark.only_browser("chromium")
@@ -81,13 +81,19 @@ def test_the_report_shows_the_summary_and_a_green_red_or_violet_cell_for_each_pr
     assert report.locator('.tally[data-engine="header-only"] dd').all_inner_texts() == ["3", "0", "2"]
     assert report.locator("thead th").all_inner_texts() == ["SCENARIO PROBE", "CHROMIUM", "FIREFOX", "HEADER-ONLY"]
     assert matrix_cells(report, "wildcard-with-credentials:0").all_inner_texts() == [
-        "✓BLOCKED\n≠ header-only", f"!ENGINE ERROR\n{FIREFOX_ERROR}", "PASS\n≠ chromium"
+        "✓BLOCKED\n≠ header-only",
+        f"!ENGINE ERROR\n{FIREFOX_ERROR}",
+        "PASS\n≠ chromium",
     ]
     assert matrix_cells(report, "wildcard-with-credentials:1").all_inner_texts() == [
-        "✓ALLOWED", f"!ENGINE ERROR\n{FIREFOX_ERROR}", "PASS"
+        "✓ALLOWED",
+        f"!ENGINE ERROR\n{FIREFOX_ERROR}",
+        "PASS",
     ]
     assert matrix_cells(report, "custom-header-preflight:0").all_inner_texts() == [
-        "✗BLOCKED\nexpected allowed\n≠ header-only", f"!ENGINE ERROR\n{FIREFOX_ERROR}", "PASS\n≠ chromium"
+        "✗BLOCKED\nexpected allowed\n≠ header-only",
+        f"!ENGINE ERROR\n{FIREFOX_ERROR}",
+        "PASS\n≠ chromium",
     ]
 
     blocked, unavailable, header_only = matrix_cells(report, "wildcard-with-credentials:0").all()
@@ -125,15 +131,17 @@ def test_opening_a_red_cell_shows_the_mismatch_the_console_the_javascript_error_
         "preflight",
         "OPTIONS /api",
         "400 Disallowed CORS method, headers",
-        "\n".join([
-            "→ access-control-request-method: PUT",
-            "→ access-control-request-headers: x-token",
-            f"→ origin: {result.page_origin}",
-            "← access-control-allow-origin: *",
-            "← access-control-allow-methods: GET",
-            "← access-control-max-age: 600",
-            "← access-control-allow-headers: Accept, Accept-Language, Content-Language, Content-Type",
-        ]),
+        "\n".join(
+            [
+                "→ access-control-request-method: PUT",
+                "→ access-control-request-headers: x-token",
+                f"→ origin: {result.page_origin}",
+                "← access-control-allow-origin: *",
+                "← access-control-allow-methods: GET",
+                "← access-control-max-age: 600",
+                "← access-control-allow-headers: Accept, Accept-Language, Content-Language, Content-Type",
+            ]
+        ),
         "none",
     ]
     report.screenshot(path=tmp_path / "report.png", full_page=True)

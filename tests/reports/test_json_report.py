@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from e2ekit.reports import write_json
-from e2ekit.scenarios.outcome import ProbeOutcome
+from e2ekit._reports import write_json
+from e2ekit._scenarios.outcome import ProbeOutcome
 
 pytestmark = pytest.mark.only_browser("chromium")
 
@@ -84,7 +84,9 @@ def test_a_record_keeps_the_full_result_the_mismatches_and_the_header_only_verdi
 
     unavailable = records["custom-header-preflight", "firefox"]
     assert unavailable["verdict"] == "ENGINE ERROR"
-    assert unavailable["engine_error"] == "firefox is not installed here; install it with: e2ekit install-browsers firefox"
+    assert (
+        unavailable["engine_error"] == "firefox is not installed here; install it with: e2ekit install-browsers firefox"
+    )
     assert unavailable["result"] is None
 
 

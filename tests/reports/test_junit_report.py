@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from e2ekit import Verdict
-from e2ekit.reports import write_junit
-from e2ekit.scenarios.outcome import ProbeOutcome
+from e2ekit._reports import write_junit
+from e2ekit._scenarios.outcome import ProbeOutcome
 
 pytestmark = pytest.mark.only_browser("chromium")
 

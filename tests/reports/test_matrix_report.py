@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from e2ekit.reports import render_matrix
-from e2ekit.scenarios.outcome import ProbeOutcome
+from e2ekit._reports import render_matrix
+from e2ekit._scenarios.outcome import ProbeOutcome
 
 pytestmark = pytest.mark.only_browser("chromium")
 
@@ -89,9 +89,5 @@ def test_long_scenario_ids_are_shortened_in_the_middle_so_every_line_fits_in_100
     assert lines[0] == (
         "scenario probe                             request       chromium  firefox       webkit  header-only"
     )
-    assert lines[1] == (
-        "cookie-samesite-none…e-with-credentials:0  GET /api cr…  BLOCKED   ENGINE ERROR  -       PASS"
-    )
-    assert lines[3] == (
-        "cookie-samesite-none…e-with-credentials:1  GET /api      ALLOWED   ENGINE ERROR  -       PASS"
-    )
+    assert lines[1] == ("cookie-samesite-none…e-with-credentials:0  GET /api cr…  BLOCKED   ENGINE ERROR  -       PASS")
+    assert lines[3] == ("cookie-samesite-none…e-with-credentials:1  GET /api      ALLOWED   ENGINE ERROR  -       PASS")

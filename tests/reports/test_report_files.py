@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-import e2ekit.reports
-from e2ekit.reports import write_reports
-from e2ekit.scenarios.outcome import ProbeOutcome
+import e2ekit._reports
+from e2ekit._reports import write_reports
+from e2ekit._scenarios.outcome import ProbeOutcome
 
 
 @pytest.mark.only_browser("chromium")
@@ -35,11 +35,11 @@ def test_write_reports_writes_json_junit_and_html_into_a_new_directory_and_retur
 
 
 def test_the_package_exports_exactly_the_five_report_functions() -> None:
-    assert e2ekit.reports.__all__ == ["render_matrix", "write_html", "write_json", "write_junit", "write_reports"]
-    assert all(callable(getattr(e2ekit.reports, name)) for name in e2ekit.reports.__all__)
+    assert e2ekit._reports.__all__ == ["render_matrix", "write_html", "write_json", "write_junit", "write_reports"]
+    assert all(callable(getattr(e2ekit._reports, name)) for name in e2ekit._reports.__all__)
 
 
 def test_every_report_module_declares_all_and_defines_each_name_in_it() -> None:
-    for info in pkgutil.iter_modules(e2ekit.reports.__path__, "e2ekit.reports."):
+    for info in pkgutil.iter_modules(e2ekit._reports.__path__, "e2ekit._reports."):
         module = importlib.import_module(info.name)
         assert all(hasattr(module, name) for name in module.__all__), info.name

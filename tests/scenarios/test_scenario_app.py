@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from e2ekit.loading import AppLoadError
-from e2ekit.scenarios.app import build_app, cors_arguments
-from e2ekit.scenarios.model import CookieSetup, Scenario, ScenarioProbe
-from e2ekit.probe import Probe
+from e2ekit._probing.probe import Probe
+from e2ekit._scenarios.app import build_app, cors_arguments
+from e2ekit._scenarios.model import CookieSetup, Scenario, ScenarioProbe
+from e2ekit._serving.apps import AppLoadError
 
 PAGE = "http://localhost:41234"
 PREFLIGHT = {"origin": PAGE, "access-control-request-method": "PUT", "access-control-request-headers": "authorization"}
@@ -27,7 +27,11 @@ def client(**fields: Any) -> TestClient:
 
 
 def test_page_placeholders_become_the_page_origin_with_and_without_its_scheme() -> None:
-    cors = {"allow_origins": ["{page}", "{page_host}", "{page}/"], "allow_origin_regex": r"{page}:\d{1,5}", "max_age": 5}
+    cors = {
+        "allow_origins": ["{page}", "{page_host}", "{page}/"],
+        "allow_origin_regex": r"{page}:\d{1,5}",
+        "max_age": 5,
+    }
 
     assert cors_arguments(cors, PAGE) == {
         "allow_origins": [PAGE, "localhost:41234", f"{PAGE}/"],
@@ -42,7 +46,13 @@ def test_the_api_route_echoes_method_cookie_and_authorization_behind_the_scenari
     )
 
     assert response.status_code == 200
-    assert response.json() == {"method": "PUT", "path": "/api", "cookie": "sid=1", "authorization": "Bearer t", "body": "x"}
+    assert response.json() == {
+        "method": "PUT",
+        "path": "/api",
+        "cookie": "sid=1",
+        "authorization": "Bearer t",
+        "body": "x",
+    }
     assert response.headers["access-control-allow-origin"] == PAGE
 
 
@@ -56,7 +66,9 @@ def test_items_redirects_to_items_slash_inside_cors_so_the_redirect_carries_cors
 
 def test_the_error_route_answers_500_without_cors_headers_and_cors_outermost_adds_them() -> None:
     inside = client(cors={"allow_origins": ["*"]}).get("/error", headers={"origin": PAGE})
-    outermost = client(cors={"allow_origins": ["*"]}, layers=("cors-outermost",)).get("/error", headers={"origin": PAGE})
+    outermost = client(cors={"allow_origins": ["*"]}, layers=("cors-outermost",)).get(
+        "/error", headers={"origin": PAGE}
+    )
 
     assert (inside.status_code, inside.headers.get("access-control-allow-origin")) == (500, None)
     assert (outermost.status_code, outermost.headers.get("access-control-allow-origin")) == (500, "*")
@@ -83,13 +95,16 @@ def test_login_sets_each_cookie_with_exactly_the_attributes_written() -> None:
 
     response = client(cookies=cookies).get("/login")
 
-    assert response.headers.get_list("set-cookie") == ["sid=abc; Path=/; HttpOnly", "strict=1; Path=/; Secure; SameSite=Strict"]
+    assert response.headers.get_list("set-cookie") == [
+        "sid=abc; Path=/; HttpOnly",
+        "strict=1; Path=/; Secure; SameSite=Strict",
+    ]
 
 
 def test_auth_outside_cors_answers_a_preflight_401_without_cors_headers() -> None:
-    response = client(cors={"allow_origins": ["*"], "allow_methods": ["*"], "allow_headers": ["*"]}, layers=("auth-outside-cors",)).options(
-        "/api", headers=PREFLIGHT
-    )
+    response = client(
+        cors={"allow_origins": ["*"], "allow_methods": ["*"], "allow_headers": ["*"]}, layers=("auth-outside-cors",)
+    ).options("/api", headers=PREFLIGHT)
 
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
@@ -97,7 +112,9 @@ def test_auth_outside_cors_answers_a_preflight_401_without_cors_headers() -> Non
 
 
 def test_auth_inside_cors_lets_the_preflight_through_and_its_401_carries_cors_headers() -> None:
-    app = client(cors={"allow_origins": ["*"], "allow_methods": ["*"], "allow_headers": ["*"]}, layers=("auth-inside-cors",))
+    app = client(
+        cors={"allow_origins": ["*"], "allow_methods": ["*"], "allow_headers": ["*"]}, layers=("auth-inside-cors",)
+    )
 
     preflight = app.options("/api", headers=PREFLIGHT)
     request = app.get("/api", headers={"origin": PAGE})

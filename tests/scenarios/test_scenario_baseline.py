@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from e2ekit.probe import Probe
-from e2ekit.scenarios.app import build_app
-from e2ekit.scenarios.baseline import baseline_verdict
-from e2ekit.scenarios.model import CookieSetup, Scenario, ScenarioProbe
-from e2ekit.scenarios.outcome import BaselineVerdict
+from e2ekit._probing.probe import Probe
+from e2ekit._scenarios.app import build_app
+from e2ekit._scenarios.baseline import baseline_verdict
+from e2ekit._scenarios.model import CookieSetup, Scenario, ScenarioProbe
+from e2ekit._scenarios.outcome import BaselineVerdict
 
 PAGE = "http://localhost:41234"
 
@@ -36,7 +36,9 @@ def test_a_method_the_policy_refuses_still_passes_because_no_preflight_is_sent()
 
 
 def test_a_missing_allow_origin_header_fails() -> None:
-    assert verdict(cors={"allow_origins": [f"{PAGE}/"]}) == BaselineVerdict(False, "status 200, no access-control-allow-origin header")
+    assert verdict(cors={"allow_origins": [f"{PAGE}/"]}) == BaselineVerdict(
+        False, "status 200, no access-control-allow-origin header"
+    )
 
 
 def test_a_redirect_is_followed_as_the_test_client_does_by_default() -> None:
@@ -48,7 +50,9 @@ def test_a_redirect_is_followed_as_the_test_client_does_by_default() -> None:
 def test_an_exception_in_the_app_fails_with_what_the_test_client_raised() -> None:
     result = verdict(Probe("/error"), cors={"allow_origins": ["*"]}, layers=("cors-outermost",))
 
-    assert result == BaselineVerdict(False, "the test client raised RuntimeError: boom: the app failed while handling the request")
+    assert result == BaselineVerdict(
+        False, "the test client raised RuntimeError: boom: the app failed while handling the request"
+    )
 
 
 def test_the_null_origin_of_an_opaque_page_is_sent_and_matched() -> None:
@@ -60,7 +64,9 @@ def test_the_null_origin_of_an_opaque_page_is_sent_and_matched() -> None:
 def test_the_scenario_cookies_are_sent_whatever_their_attributes() -> None:
     probe = ScenarioProbe(Probe("/api"), {"default": "allowed"})
     cookies = (CookieSetup("sid", "abc", samesite="Strict"), CookieSetup("b", "2"))
-    scenario = Scenario(id="s", title="t", file="s.toml", probes=(probe,), cookies=cookies, cors={"allow_origins": ["*"]})
+    scenario = Scenario(
+        id="s", title="t", file="s.toml", probes=(probe,), cookies=cookies, cors={"allow_origins": ["*"]}
+    )
     seen: list[str | None] = []
     app = build_app(scenario, PAGE)
 

@@ -13,10 +13,9 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 
-
 def e2ekit_run(directory: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "e2ekit.cli", "run", *args],
+        [sys.executable, "-m", "e2ekit._cli", "run", *args],
         cwd=directory,
         capture_output=True,
         text=True,
@@ -36,7 +35,9 @@ def failing(listed_origin: str) -> str:
     return listed_origin.replace('expect = "allowed"', 'expect = "blocked"')
 
 
-def test_every_expectation_met_exits_0_and_prints_the_matrix_and_writes_the_reports(project: Path, listed_origin: str) -> None:
+def test_every_expectation_met_exits_0_and_prints_the_matrix_and_writes_the_reports(
+    project: Path, listed_origin: str
+) -> None:
     (project / "scenarios" / "ok.toml").write_text(listed_origin)
 
     done = e2ekit_run(project, "--browser", "chromium", "--report-dir", "out", "--junit", "junit.xml")
@@ -69,13 +70,20 @@ def test_a_bad_scenario_file_exits_2_with_one_line_and_no_traceback(project: Pat
     done = e2ekit_run(project, "--browser", "chromium")
 
     assert done.returncode == 2
-    assert done.stderr == 'e2ekit: error: scenarios/bad.toml: [listed-origin] expect = "maybe": expected "allowed" or "blocked"\n'
+    assert (
+        done.stderr
+        == 'e2ekit: error: scenarios/bad.toml: [listed-origin] expect = "maybe": expected "allowed" or "blocked"\n'
+    )
 
 
-def test_a_named_engine_that_is_not_installed_exits_2_with_the_install_command(project: Path, listed_origin: str) -> None:
+def test_a_named_engine_that_is_not_installed_exits_2_with_the_install_command(
+    project: Path, listed_origin: str
+) -> None:
     (project / "scenarios" / "ok.toml").write_text(listed_origin)
 
-    done = e2ekit_run(project, "--browser", "chromium", env={"PATH": "/nonexistent", "PLAYWRIGHT_BROWSERS_PATH": "/nonexistent"})
+    done = e2ekit_run(
+        project, "--browser", "chromium", env={"PATH": "/nonexistent", "PLAYWRIGHT_BROWSERS_PATH": "/nonexistent"}
+    )
 
     assert done.returncode == 2
     assert done.stderr.startswith("e2ekit: error: chromium is not installed")

@@ -28,7 +28,9 @@ def scenarios_text(listed_origin: str) -> str:
     return listed_origin + MORE
 
 
-def test_each_scenario_probe_and_engine_is_an_item_with_a_readable_id(pytester: pytest.Pytester, scenarios_text: str) -> None:
+def test_each_scenario_probe_and_engine_is_an_item_with_a_readable_id(
+    pytester: pytest.Pytester, scenarios_text: str
+) -> None:
     pytester.mkdir("scenarios")
     pytester.path.joinpath("scenarios", "origins.toml").write_text(scenarios_text)
 
@@ -64,10 +66,16 @@ def test_items_pass_or_fail_on_their_expectations_and_a_failure_shows_the_mismat
             "e2ekit: reports written to reports",
         ]
     )
-    assert sorted(path.name for path in pytester.path.joinpath("reports").iterdir()) == ["report.html", "report.json", "report.xml"]
+    assert sorted(path.name for path in pytester.path.joinpath("reports").iterdir()) == [
+        "report.html",
+        "report.json",
+        "report.xml",
+    ]
 
 
-def test_an_engine_that_is_not_installed_skips_its_items_with_the_install_command(pytester: pytest.Pytester, scenarios_text: str) -> None:
+def test_an_engine_that_is_not_installed_skips_its_items_with_the_install_command(
+    pytester: pytest.Pytester, scenarios_text: str
+) -> None:
     pytester.mkdir("scenarios")
     pytester.path.joinpath("scenarios", "origins.toml").write_text(scenarios_text)
     pytester.makeconftest(

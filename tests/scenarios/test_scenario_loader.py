@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from e2ekit.probe import Probe
-from e2ekit.scenarios.errors import ScenarioError
-from e2ekit.scenarios.layers import LAYERS
-from e2ekit.scenarios.loader import CORS_KEYS, load_scenarios
-from e2ekit.scenarios.model import CookieSetup
+from e2ekit._probing.probe import Probe
+from e2ekit._scenarios.errors import ScenarioError
+from e2ekit._scenarios.layers import LAYERS
+from e2ekit._scenarios.loader import CORS_KEYS, load_scenarios
+from e2ekit._scenarios.model import CookieSetup
 
 HEAD = '[[scenario]]\nid = "x"\ntitle = "t"\n'
 PROBE = '[[scenario.probe]]\nexpect = "allowed"\n'
@@ -45,8 +45,16 @@ def error_for(directory: Path, text: str, name: str = "x.toml") -> str:
             "app, layers, cookie, probe (unknown key)",
             id="unknown-key",
         ),
-        pytest.param('[[scenario]]\nid = "x"\ntitle = 3\n' + PROBE, "[x] title = 3: expected a one-line description", id="wrong-type"),
-        pytest.param('[[scenario]]\nid = "x"\n' + PROBE, "[x] title is missing: expected a one-line description", id="missing-title"),
+        pytest.param(
+            '[[scenario]]\nid = "x"\ntitle = 3\n' + PROBE,
+            "[x] title = 3: expected a one-line description",
+            id="wrong-type",
+        ),
+        pytest.param(
+            '[[scenario]]\nid = "x"\n' + PROBE,
+            "[x] title is missing: expected a one-line description",
+            id="missing-title",
+        ),
         pytest.param(
             '[[scenario]]\ntitle = "t"\n' + PROBE,
             '[scenario 1] id is missing: expected an id made of letters, digits, "-", "_" or "." (used in test ids)',
@@ -69,7 +77,11 @@ def error_for(directory: Path, text: str, name: str = "x.toml") -> str:
             "allow_headers, allow_credentials, expose_headers, max_age (unknown key)",
             id="cors-key",
         ),
-        pytest.param(HEAD + 'cors = { allow_origins = "*" }\n' + PROBE, '[x] cors.allow_origins = "*": expected a list of strings', id="cors-type"),
+        pytest.param(
+            HEAD + 'cors = { allow_origins = "*" }\n' + PROBE,
+            '[x] cors.allow_origins = "*": expected a list of strings',
+            id="cors-type",
+        ),
         pytest.param(
             HEAD + 'cors = { allow_origin_regex = "http://(" }\n' + PROBE,
             '[x] cors.allow_origin_regex = "http://(": expected a regular expression (Python re syntax): missing ), '
@@ -129,11 +141,27 @@ def error_for(directory: Path, text: str, name: str = "x.toml") -> str:
             "[x] status = 999: expected an HTTP status from 100 to 599 (0 for an opaque response)",
             id="status",
         ),
-        pytest.param(HEAD + "[[scenario.cookie]]\n" + 'value = "v"\n' + PROBE, '[x] cookie.name is missing: expected a cookie name, e.g. "sid"', id="cookie-name"),
-        pytest.param(HEAD + 'cors = { max_age = "600" }\n' + PROBE, '[x] cors.max_age = "600": expected a number of seconds, e.g. 600', id="max-age"),
-        pytest.param(HEAD + PROBE + HEAD + PROBE, '[x] id = "x": expected a unique id; the file already has one', id="duplicate-id"),
-        pytest.param('[[scenario]]\nid = "x"\ntitle =\n', "invalid TOML: Invalid value (at line 3, column 8)", id="toml-syntax"),
-        pytest.param('title = "x"\n', 'title = "x": expected only [[scenario]] tables at the top level', id="top-level-key"),
+        pytest.param(
+            HEAD + "[[scenario.cookie]]\n" + 'value = "v"\n' + PROBE,
+            '[x] cookie.name is missing: expected a cookie name, e.g. "sid"',
+            id="cookie-name",
+        ),
+        pytest.param(
+            HEAD + 'cors = { max_age = "600" }\n' + PROBE,
+            '[x] cors.max_age = "600": expected a number of seconds, e.g. 600',
+            id="max-age",
+        ),
+        pytest.param(
+            HEAD + PROBE + HEAD + PROBE,
+            '[x] id = "x": expected a unique id; the file already has one',
+            id="duplicate-id",
+        ),
+        pytest.param(
+            '[[scenario]]\nid = "x"\ntitle =\n', "invalid TOML: Invalid value (at line 3, column 8)", id="toml-syntax"
+        ),
+        pytest.param(
+            'title = "x"\n', 'title = "x": expected only [[scenario]] tables at the top level', id="top-level-key"
+        ),
         pytest.param("", "no [[scenario]] tables: expected at least one, see scenarios/README.md", id="empty-file"),
     ],
 )
@@ -148,7 +176,10 @@ def test_an_id_used_in_two_files_names_both_files(scenario_dir: Path) -> None:
 
     message = error_for(scenario_dir, HEAD + PROBE, name="b.toml")
 
-    assert message == 'scenarios/b.toml: [x] id = "x": expected a unique id; scenarios/a.toml already has a scenario with this id'
+    assert (
+        message
+        == 'scenarios/b.toml: [x] id = "x": expected a unique id; scenarios/a.toml already has a scenario with this id'
+    )
 
 
 def test_a_path_that_does_not_exist_is_a_scenario_error(scenario_dir: Path) -> None:

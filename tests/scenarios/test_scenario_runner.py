@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from e2ekit.engines.spec import EngineSpec
-from e2ekit.result import Verdict
-from e2ekit.scenarios.loader import load_scenarios
-from e2ekit.scenarios.model import Scenario
-from e2ekit.scenarios.outcome import ProbeOutcome
-from e2ekit.scenarios.runner import run_scenarios
-from e2ekit.topology import Topology
+from e2ekit._engines.selection import EngineSpec
+from e2ekit._probing.result import Verdict
+from e2ekit._scenarios.loader import load_scenarios
+from e2ekit._scenarios.model import Scenario
+from e2ekit._scenarios.outcome import ProbeOutcome
+from e2ekit._scenarios.runner import run_scenarios
+from e2ekit._serving.topology import Topology
 
 pytestmark = pytest.mark.e2e
 
@@ -80,7 +80,14 @@ def test_each_probe_is_judged_against_its_expectations_and_cookies_stay_in_their
 
     assert summary(outcomes) == [
         ("listed-origin", 0, "chromium", Verdict.ALLOWED, (), True),
-        ("listed-origin", 1, "chromium", Verdict.BLOCKED, ("expected allowed, got BLOCKED", "expected no preflight, one was sent"), True),
+        (
+            "listed-origin",
+            1,
+            "chromium",
+            Verdict.BLOCKED,
+            ("expected allowed, got BLOCKED", "expected no preflight, one was sent"),
+            True,
+        ),
         ("cookie-same-site", 0, "chromium", Verdict.ALLOWED, (), True),
         ("after-the-cookie", 0, "chromium", Verdict.ALLOWED, (), True),
     ]
@@ -108,4 +115,8 @@ def test_an_engine_that_cannot_start_gives_an_engine_error_outcome_for_every_pro
         ("cookie-same-site", 0, Verdict.ENGINE_ERROR, False),
         ("after-the-cookie", 0, Verdict.ENGINE_ERROR, False),
     ]
-    assert all(o.engine_error is not None and o.engine_error.startswith("chromium:/nonexistent/chromium could not be started: ") for o in outcomes)
+    assert all(
+        o.engine_error is not None
+        and o.engine_error.startswith("chromium:/nonexistent/chromium could not be started: ")
+        for o in outcomes
+    )

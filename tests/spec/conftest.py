@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from e2ekit.exchange import Exchange, Headers
+from e2ekit._probing.exchange import Exchange, Headers
 
 HeaderInput = Mapping[str, "str | Sequence[str]"]
 

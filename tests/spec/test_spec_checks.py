@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from e2ekit.console import parse_console_text
-from e2ekit.exchange import Exchange
-from e2ekit.probe import Probe
-from e2ekit.spec import CORS_CHECK_FAILURES, Check, check_named, cors_check_failure, predict
+from e2ekit._probing.exchange import Exchange
+from e2ekit._probing.probe import Probe
+from e2ekit._standard import CORS_CHECK_FAILURES, Check, check_named, cors_check_failure, predict
+from e2ekit._wordings import parse_console_text
 
 PAGE = "http://localhost:3000"
 API = "http://127.0.0.1:41234/api"
@@ -27,14 +27,17 @@ def _redirect_chain(ex: Callable[..., Exchange], hops: int) -> list[Exchange]:
 
 MODEL_FAILURES = [
     pytest.param(
-        Probe(), API, lambda ex, pf: [ex()],
+        Probe(),
+        API,
+        lambda ex, pf: [ex()],
         Check.MISSING_ALLOW_ORIGIN,
         "the response to GET /api (status 200) had no Access-Control-Allow-Origin header",
         "add 'http://localhost:3000' to allow_origins",
         id="cors-check.missing-allow-origin",
     ),
     pytest.param(
-        Probe(credentials="include"), API,
+        Probe(credentials="include"),
+        API,
         lambda ex, pf: [ex(headers={ACAO: "*", "access-control-allow-credentials": "true"})],
         Check.WILDCARD_WITH_CREDENTIALS,
         "the response to GET /api sent Access-Control-Allow-Origin '*', which the CORS check refuses when the "
@@ -43,7 +46,9 @@ MODEL_FAILURES = [
         id="cors-check.wildcard-with-credentials",
     ),
     pytest.param(
-        Probe(), API, lambda ex, pf: [ex(headers={ACAO: "http://localhost:3000/"})],
+        Probe(),
+        API,
+        lambda ex, pf: [ex(headers={ACAO: "http://localhost:3000/"})],
         Check.ORIGIN_MISMATCH,
         "the response to GET /api sent Access-Control-Allow-Origin 'http://localhost:3000/', not the request's origin "
         "'http://localhost:3000'",
@@ -51,7 +56,9 @@ MODEL_FAILURES = [
         id="cors-check.origin-mismatch",
     ),
     pytest.param(
-        Probe(), API, lambda ex, pf: [ex(headers={ACAO: [PAGE, PAGE]})],
+        Probe(),
+        API,
+        lambda ex, pf: [ex(headers={ACAO: [PAGE, PAGE]})],
         Check.MULTIPLE_ALLOW_ORIGIN,
         "the response to GET /api sent Access-Control-Allow-Origin 'http://localhost:3000, http://localhost:3000', "
         "several values where exactly one origin is allowed",
@@ -60,7 +67,9 @@ MODEL_FAILURES = [
         id="cors-check.multiple-allow-origin",
     ),
     pytest.param(
-        Probe(), API, lambda ex, pf: [ex(headers={ACAO: "localhost"})],
+        Probe(),
+        API,
+        lambda ex, pf: [ex(headers={ACAO: "localhost"})],
         Check.INVALID_ALLOW_ORIGIN,
         "the response to GET /api sent Access-Control-Allow-Origin 'localhost', which is not an origin; the request's "
         "origin is 'http://localhost:3000'",
@@ -68,7 +77,9 @@ MODEL_FAILURES = [
         id="cors-check.invalid-allow-origin",
     ),
     pytest.param(
-        Probe(credentials="include"), API, lambda ex, pf: [ex(headers=ALLOWED)],
+        Probe(credentials="include"),
+        API,
+        lambda ex, pf: [ex(headers=ALLOWED)],
         Check.CREDENTIALS_NOT_TRUE,
         "the response to GET /api had Access-Control-Allow-Credentials missing, but the request's credentials mode is "
         "'include', which needs exactly 'true'",
@@ -76,14 +87,17 @@ MODEL_FAILURES = [
         id="cors-check.credentials-not-true",
     ),
     pytest.param(
-        Probe(method="PUT"), API, lambda ex, pf: [pf(status=400)],
+        Probe(method="PUT"),
+        API,
+        lambda ex, pf: [pf(status=400)],
         Check.PREFLIGHT_MISSING_ALLOW_ORIGIN,
         "the preflight response (status 400) had no Access-Control-Allow-Origin header",
         "add 'http://localhost:3000' to allow_origins",
         id="preflight.missing-allow-origin",
     ),
     pytest.param(
-        Probe(method="PUT", credentials="include"), API,
+        Probe(method="PUT", credentials="include"),
+        API,
         lambda ex, pf: [pf(headers={ACAO: "*", "access-control-allow-credentials": "true"})],
         Check.PREFLIGHT_WILDCARD_WITH_CREDENTIALS,
         "the preflight response sent Access-Control-Allow-Origin '*', which the CORS check refuses when the request's "
@@ -92,7 +106,9 @@ MODEL_FAILURES = [
         id="preflight.wildcard-with-credentials",
     ),
     pytest.param(
-        Probe(method="PUT"), API, lambda ex, pf: [pf(headers={ACAO: "http://localhost:3000/app"})],
+        Probe(method="PUT"),
+        API,
+        lambda ex, pf: [pf(headers={ACAO: "http://localhost:3000/app"})],
         Check.PREFLIGHT_ORIGIN_MISMATCH,
         "the preflight response sent Access-Control-Allow-Origin 'http://localhost:3000/app', not the request's origin "
         "'http://localhost:3000'",
@@ -100,7 +116,9 @@ MODEL_FAILURES = [
         id="preflight.origin-mismatch",
     ),
     pytest.param(
-        Probe(method="PUT"), API, lambda ex, pf: [pf(headers={ACAO: "http://localhost:3000, http://localhost:5173"})],
+        Probe(method="PUT"),
+        API,
+        lambda ex, pf: [pf(headers={ACAO: "http://localhost:3000, http://localhost:5173"})],
         Check.PREFLIGHT_MULTIPLE_ALLOW_ORIGIN,
         "the preflight response sent Access-Control-Allow-Origin 'http://localhost:3000, http://localhost:5173', "
         "several values where exactly one origin is allowed",
@@ -109,7 +127,9 @@ MODEL_FAILURES = [
         id="preflight.multiple-allow-origin",
     ),
     pytest.param(
-        Probe(method="PUT"), API, lambda ex, pf: [pf(headers={ACAO: "null"})],
+        Probe(method="PUT"),
+        API,
+        lambda ex, pf: [pf(headers={ACAO: "null"})],
         Check.PREFLIGHT_INVALID_ALLOW_ORIGIN,
         "the preflight response sent Access-Control-Allow-Origin 'null', which is not an origin; the request's origin "
         "is 'http://localhost:3000'",
@@ -117,7 +137,8 @@ MODEL_FAILURES = [
         id="preflight.invalid-allow-origin",
     ),
     pytest.param(
-        Probe(method="PUT", credentials="include"), API,
+        Probe(method="PUT", credentials="include"),
+        API,
         lambda ex, pf: [pf(headers={ACAO: PAGE, "access-control-allow-credentials": "True"})],
         Check.PREFLIGHT_CREDENTIALS_NOT_TRUE,
         "the preflight response had Access-Control-Allow-Credentials 'True', but the request's credentials mode is "
@@ -126,7 +147,8 @@ MODEL_FAILURES = [
         id="preflight.credentials-not-true",
     ),
     pytest.param(
-        Probe(method="PUT"), API,
+        Probe(method="PUT"),
+        API,
         lambda ex, pf: [pf(status=400, headers={ACAO: PAGE, "access-control-allow-methods": "GET, POST"})],
         Check.PREFLIGHT_STATUS_NOT_OK,
         "the preflight response's status was 400, not an ok status (200-299)",
@@ -134,7 +156,9 @@ MODEL_FAILURES = [
         id="preflight.status-not-ok",
     ),
     pytest.param(
-        Probe(method="PUT"), API, lambda ex, pf: [pf(status=307, headers={"location": "/api/"})],
+        Probe(method="PUT"),
+        API,
+        lambda ex, pf: [pf(status=307, headers={"location": "/api/"})],
         Check.PREFLIGHT_REDIRECT,
         "the preflight response was a 307 redirect to 'http://127.0.0.1:41234/api/', and a preflight never follows "
         "redirects",
@@ -143,41 +167,62 @@ MODEL_FAILURES = [
         id="preflight.redirect",
     ),
     pytest.param(
-        Probe(method="PUT"), API, lambda ex, pf: [pf(headers={ACAO: PAGE, "access-control-allow-methods": "GET, POST"})],
+        Probe(method="PUT"),
+        API,
+        lambda ex, pf: [pf(headers={ACAO: PAGE, "access-control-allow-methods": "GET, POST"})],
         Check.METHOD_NOT_ALLOWED,
         "the preflight response sent Access-Control-Allow-Methods 'GET, POST', which does not allow PUT",
         "add 'PUT' to allow_methods",
         id="preflight.method-not-allowed",
     ),
     pytest.param(
-        Probe(headers={"X-Token": "1"}), API,
-        lambda ex, pf: [pf(method="GET", request_headers="x-token",
-                           headers={ACAO: PAGE, "access-control-allow-headers": "accept, content-type"})],
+        Probe(headers={"X-Token": "1"}),
+        API,
+        lambda ex, pf: [
+            pf(
+                method="GET",
+                request_headers="x-token",
+                headers={ACAO: PAGE, "access-control-allow-headers": "accept, content-type"},
+            )
+        ],
         Check.HEADER_NOT_ALLOWED,
         "the preflight response sent Access-Control-Allow-Headers 'accept, content-type', which does not allow X-Token",
         "add 'X-Token' to allow_headers",
         id="preflight.header-not-allowed",
     ),
     pytest.param(
-        Probe(headers={"Authorization": "Bearer x"}), API,
-        lambda ex, pf: [pf(method="GET", request_headers="authorization",
-                           headers={ACAO: "*", "access-control-allow-headers": "*"})],
+        Probe(headers={"Authorization": "Bearer x"}),
+        API,
+        lambda ex, pf: [
+            pf(method="GET", request_headers="authorization", headers={ACAO: "*", "access-control-allow-headers": "*"})
+        ],
         Check.AUTHORIZATION_NOT_COVERED_BY_WILDCARD,
         "the preflight response sent Access-Control-Allow-Headers '*', and '*' never covers Authorization",
         "add 'Authorization' to allow_headers (Authorization is not covered by '*')",
         id="preflight.authorization-not-covered-by-wildcard",
     ),
     pytest.param(
-        Probe(method="PUT"), API, lambda ex, pf: [pf(headers={ACAO: PAGE, "access-control-allow-methods": "GET; PUT"})],
+        Probe(method="PUT"),
+        API,
+        lambda ex, pf: [pf(headers={ACAO: PAGE, "access-control-allow-methods": "GET; PUT"})],
         Check.INVALID_ALLOW_METHODS,
         "the preflight response's Access-Control-Allow-Methods 'GET; PUT' cannot be parsed: 'GET; PUT' is not a token",
         "send Access-Control-Allow-Methods as comma-separated names, e.g. 'GET, POST, PUT', as CORSMiddleware does",
         id="preflight.invalid-allow-methods",
     ),
     pytest.param(
-        Probe(method="PUT", headers={"X-Token": "1"}), API,
-        lambda ex, pf: [pf(request_headers="x-token", headers={
-            ACAO: PAGE, "access-control-allow-methods": "PUT", "access-control-allow-headers": "X-Token X-Trace"})],
+        Probe(method="PUT", headers={"X-Token": "1"}),
+        API,
+        lambda ex, pf: [
+            pf(
+                request_headers="x-token",
+                headers={
+                    ACAO: PAGE,
+                    "access-control-allow-methods": "PUT",
+                    "access-control-allow-headers": "X-Token X-Trace",
+                },
+            )
+        ],
         Check.INVALID_ALLOW_HEADERS,
         "the preflight response's Access-Control-Allow-Headers 'X-Token X-Trace' cannot be parsed: 'X-Token X-Trace' "
         "is not a token",
@@ -185,7 +230,9 @@ MODEL_FAILURES = [
         id="preflight.invalid-allow-headers",
     ),
     pytest.param(
-        Probe(redirect="error"), API, lambda ex, pf: [ex(status=302, headers={ACAO: "*", "location": "/next"})],
+        Probe(redirect="error"),
+        API,
+        lambda ex, pf: [ex(status=302, headers={ACAO: "*", "location": "/next"})],
         Check.REDIRECT_NOT_ALLOWED,
         "the response to GET /api was a 302 redirect to 'http://127.0.0.1:41234/next', and the request's redirect mode "
         "is 'error'",
@@ -193,7 +240,8 @@ MODEL_FAILURES = [
         id="redirect.not-allowed",
     ),
     pytest.param(
-        Probe(), API,
+        Probe(),
+        API,
         lambda ex, pf: [ex(status=302, headers={ACAO: "*", "location": "http://user:pw@127.0.0.1:41234/next"})],
         Check.REDIRECT_WITH_CREDENTIALS_IN_URL,
         "the 302 redirect leads to 'http://user:pw@127.0.0.1:41234/next', which carries a user name or password, and "
@@ -202,28 +250,36 @@ MODEL_FAILURES = [
         id="redirect.cors-redirect-with-credentials-in-url",
     ),
     pytest.param(
-        Probe(), API, lambda ex, pf: [ex(status=301, headers={ACAO: "*", "location": "ftp://127.0.0.1/file"})],
+        Probe(),
+        API,
+        lambda ex, pf: [ex(status=301, headers={ACAO: "*", "location": "ftp://127.0.0.1/file"})],
         Check.REDIRECT_NON_HTTP_SCHEME,
         "the 301 redirect leads to 'ftp://127.0.0.1/file', whose scheme is not http or https",
         "redirect to an http(s) URL",
         id="redirect.non-http-scheme",
     ),
     pytest.param(
-        Probe(), API, lambda ex, pf: [ex(status=302, headers={ACAO: "*", "location": "http://[::1/next"})],
+        Probe(),
+        API,
+        lambda ex, pf: [ex(status=302, headers={ACAO: "*", "location": "http://[::1/next"})],
         Check.REDIRECT_INVALID_LOCATION,
         "the 302 redirect's Location 'http://[::1/next' is not a valid URL",
         "send an absolute http(s) URL in Location",
         id="redirect.invalid-location",
     ),
     pytest.param(
-        Probe(), f"{API}/0", lambda ex, pf: _redirect_chain(ex, 21),
+        Probe(),
+        f"{API}/0",
+        lambda ex, pf: _redirect_chain(ex, 21),
         Check.TOO_MANY_REDIRECTS,
         "the request was redirected more than 20 times, the last time to 'http://127.0.0.1:41234/api/21'",
         "break the redirect loop",
         id="redirect.too-many",
     ),
     pytest.param(
-        Probe(mode="same-origin"), API, lambda ex, pf: [],
+        Probe(mode="same-origin"),
+        API,
+        lambda ex, pf: [],
         Check.SAME_ORIGIN_MODE,
         "the request's mode is 'same-origin' but it went to 'http://127.0.0.1:41234/api', which is not same origin "
         "with the page ('http://localhost:3000')",
@@ -231,35 +287,45 @@ MODEL_FAILURES = [
         id="mode.same-origin-cross-origin",
     ),
     pytest.param(
-        Probe(method="PUT", mode="no-cors"), API, lambda ex, pf: [],
+        Probe(method="PUT", mode="no-cors"),
+        API,
+        lambda ex, pf: [],
         Check.NO_CORS_METHOD,
         "fetch() throws a TypeError for method PUT with mode 'no-cors', which allows only GET, HEAD and POST",
         "use mode 'cors' and add 'PUT' to allow_methods",
         id="mode.no-cors-method-not-safelisted",
     ),
     pytest.param(
-        Probe(mode="no-cors", redirect="manual"), API, lambda ex, pf: [],
+        Probe(mode="no-cors", redirect="manual"),
+        API,
+        lambda ex, pf: [],
         Check.NO_CORS_REDIRECT_MODE,
         "mode 'no-cors' to another origin needs redirect mode 'follow', not 'manual'",
         "use redirect 'follow' with mode 'no-cors'",
         id="mode.no-cors-redirect-not-follow",
     ),
     pytest.param(
-        Probe(method="TRACE"), API, lambda ex, pf: [],
+        Probe(method="TRACE"),
+        API,
+        lambda ex, pf: [],
         Check.FORBIDDEN_METHOD,
         "fetch() throws a TypeError for the forbidden method TRACE before sending anything",
         "use another method: browsers never send CONNECT, TRACE or TRACK from fetch()",
         id="request.forbidden-method",
     ),
     pytest.param(
-        Probe(), "ftp://127.0.0.1/api", lambda ex, pf: [],
+        Probe(),
+        "ftp://127.0.0.1/api",
+        lambda ex, pf: [],
         Check.SCHEME_NOT_HTTP,
         "a CORS request can only go to an http(s) URL, not 'ftp://127.0.0.1/api'",
         "serve the API over http or https",
         id="request.scheme-not-http",
     ),
     pytest.param(
-        Probe(), API, lambda ex, pf: [],
+        Probe(),
+        API,
+        lambda ex, pf: [],
         Check.NOT_SENT,
         "the server recorded no GET /api request, although the browser should send it",
         None,
@@ -289,8 +355,14 @@ CONSOLE_ONLY = [
 
 @pytest.mark.parametrize(("probe", "target", "build", "check", "detail", "fix"), MODEL_FAILURES)
 def test_each_failing_check_is_predicted_with_its_detail_and_fix(
-    probe: Probe, target: str, build: Build, check: Check, detail: str, fix: str | None,
-    make_exchange: Callable[..., Exchange], make_preflight: Callable[..., Exchange],
+    probe: Probe,
+    target: str,
+    build: Build,
+    check: Check,
+    detail: str,
+    fix: str | None,
+    make_exchange: Callable[..., Exchange],
+    make_preflight: Callable[..., Exchange],
 ) -> None:
     prediction = predict(probe, PAGE, target, build(make_exchange, make_preflight))
 
@@ -334,7 +406,9 @@ def test_every_cors_check_failure_exists_for_the_response_and_for_the_preflight(
 
 
 def test_an_unknown_identifier_is_refused_with_an_example() -> None:
-    with pytest.raises(ValueError, match='"cors.nope" is not a check identifier, e.g. "cors-check.missing-allow-origin"'):
+    with pytest.raises(
+        ValueError, match='"cors.nope" is not a check identifier, e.g. "cors-check.missing-allow-origin"'
+    ):
         check_named("cors.nope")
     with pytest.raises(ValueError, match='CORS check failure "status" is unknown'):
         cors_check_failure("status", preflight=True)

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import pytest
 
-from e2ekit.exchange import Exchange
-from e2ekit.probe import Probe
-from e2ekit.spec import Check, cors_check, origin_fix, predict
+from e2ekit._probing.exchange import Exchange
+from e2ekit._probing.probe import Probe
+from e2ekit._standard import Check, cors_check, origin_fix, predict
 
 PAGE = "http://localhost:3000"
 API = "http://127.0.0.1:41234/api"
@@ -90,18 +90,37 @@ def test_a_wrong_allow_origin_value_is_classified_like_chromium_does(
 @pytest.mark.parametrize(
     ("value", "fix"),
     [
-        pytest.param("http://localhost:3000/", "list the origin without the trailing slash: 'http://localhost:3000', "
-                     "not 'http://localhost:3000/'", id="trailing-slash"),
-        pytest.param("http://localhost:3000/app/", "list the origin without the path: 'http://localhost:3000', not "
-                     "'http://localhost:3000/app/'", id="path"),
-        pytest.param("localhost:3000", "list the origin with its scheme: 'http://localhost:3000', not "
-                     "'localhost:3000'", id="missing-scheme"),
-        pytest.param("https://localhost:3000", "list the origin with the page's scheme: 'http://localhost:3000', not "
-                     "'https://localhost:3000'", id="other-scheme"),
-        pytest.param("HTTP://LOCALHOST:3000", "list the origin in lower case as browsers send it: "
-                     "'http://localhost:3000', not 'HTTP://LOCALHOST:3000'", id="upper-case"),
-        pytest.param("http://127.0.0.1:3000", "add 'http://localhost:3000' to allow_origins (the response named "
-                     "'http://127.0.0.1:3000', a different origin)", id="other-host"),
+        pytest.param(
+            "http://localhost:3000/",
+            "list the origin without the trailing slash: 'http://localhost:3000', not 'http://localhost:3000/'",
+            id="trailing-slash",
+        ),
+        pytest.param(
+            "http://localhost:3000/app/",
+            "list the origin without the path: 'http://localhost:3000', not 'http://localhost:3000/app/'",
+            id="path",
+        ),
+        pytest.param(
+            "localhost:3000",
+            "list the origin with its scheme: 'http://localhost:3000', not 'localhost:3000'",
+            id="missing-scheme",
+        ),
+        pytest.param(
+            "https://localhost:3000",
+            "list the origin with the page's scheme: 'http://localhost:3000', not 'https://localhost:3000'",
+            id="other-scheme",
+        ),
+        pytest.param(
+            "HTTP://LOCALHOST:3000",
+            "list the origin in lower case as browsers send it: 'http://localhost:3000', not 'HTTP://LOCALHOST:3000'",
+            id="upper-case",
+        ),
+        pytest.param(
+            "http://127.0.0.1:3000",
+            "add 'http://localhost:3000' to allow_origins (the response named "
+            "'http://127.0.0.1:3000', a different origin)",
+            id="other-host",
+        ),
     ],
 )
 def test_the_fix_for_a_mismatched_origin_names_the_slip(value: str, fix: str) -> None:

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import pytest
 
-from e2ekit.exchange import Exchange
-from e2ekit.probe import Probe
-from e2ekit.spec import predict, readable_headers
+from e2ekit._probing.exchange import Exchange
+from e2ekit._probing.probe import Probe
+from e2ekit._standard import predict, readable_headers
 
 PAGE = "http://localhost:3000"
 API = "http://127.0.0.1:41234/api"
@@ -26,23 +26,52 @@ HEADERS = {
     ("expose", "credentials", "readable"),
     [
         pytest.param(None, "same-origin", ("content-type", "content-length", "cache-control"), id="safelisted-only"),
-        pytest.param("X-Request-Id", "same-origin", ("content-type", "content-length", "cache-control",
-                                                     "x-request-id"), id="listed-name"),
-        pytest.param("*", "omit", ("content-type", "content-length", "cache-control", "x-request-id", "x-trace",
-                                   "access-control-allow-origin", "access-control-expose-headers"),
-                     id="wildcard-without-credentials"),
-        pytest.param("*", "include", ("content-type", "content-length", "cache-control"),
-                     id="wildcard-is-literal-with-credentials"),
-        pytest.param("*, x-trace", "include", ("content-type", "content-length", "cache-control", "x-trace"),
-                     id="names-beside-a-literal-wildcard"),
-        pytest.param("set-cookie", "omit", ("content-type", "content-length", "cache-control"),
-                     id="set-cookie-never"),
-        pytest.param("x-request-id; x-trace", "omit", ("content-type", "content-length", "cache-control"),
-                     id="unparsable-list-exposes-nothing"),
+        pytest.param(
+            "X-Request-Id",
+            "same-origin",
+            ("content-type", "content-length", "cache-control", "x-request-id"),
+            id="listed-name",
+        ),
+        pytest.param(
+            "*",
+            "omit",
+            (
+                "content-type",
+                "content-length",
+                "cache-control",
+                "x-request-id",
+                "x-trace",
+                "access-control-allow-origin",
+                "access-control-expose-headers",
+            ),
+            id="wildcard-without-credentials",
+        ),
+        pytest.param(
+            "*",
+            "include",
+            ("content-type", "content-length", "cache-control"),
+            id="wildcard-is-literal-with-credentials",
+        ),
+        pytest.param(
+            "*, x-trace",
+            "include",
+            ("content-type", "content-length", "cache-control", "x-trace"),
+            id="names-beside-a-literal-wildcard",
+        ),
+        pytest.param("set-cookie", "omit", ("content-type", "content-length", "cache-control"), id="set-cookie-never"),
+        pytest.param(
+            "x-request-id; x-trace",
+            "omit",
+            ("content-type", "content-length", "cache-control"),
+            id="unparsable-list-exposes-nothing",
+        ),
     ],
 )
 def test_a_cors_response_exposes_safelisted_headers_and_those_listed_in_expose_headers(
-    expose: str | None, credentials: str, readable: tuple[str, ...], make_exchange: Callable[..., Exchange],
+    expose: str | None,
+    credentials: str,
+    readable: tuple[str, ...],
+    make_exchange: Callable[..., Exchange],
 ) -> None:
     allow = {"access-control-allow-origin": PAGE, "access-control-allow-credentials": "true"}
     if credentials != "include":

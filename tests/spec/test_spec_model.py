@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from e2ekit.exchange import Exchange
-from e2ekit.probe import Probe
-from e2ekit.spec import Check, Prediction, predict
+from e2ekit._probing.exchange import Exchange
+from e2ekit._probing.probe import Probe
+from e2ekit._standard import Check, Prediction, predict
 
 PAGE = "http://localhost:3000"
 API = "http://127.0.0.1:41234/api"
@@ -15,13 +15,22 @@ ACAO = "access-control-allow-origin"
 
 
 def test_a_same_origin_request_skips_cors_entirely(make_exchange: Callable[..., Exchange]) -> None:
-    prediction = predict(Probe(method="PUT", headers={"X-Token": "1"}), PAGE, f"{PAGE}/api",
-                         [make_exchange("PUT", f"{PAGE}/api", status=204)])
+    prediction = predict(
+        Probe(method="PUT", headers={"X-Token": "1"}),
+        PAGE,
+        f"{PAGE}/api",
+        [make_exchange("PUT", f"{PAGE}/api", status=204)],
+    )
 
     assert prediction == Prediction(
-        allowed=True, check=None,
+        allowed=True,
+        check=None,
         detail="same-origin request: CORS does not apply and every response header but Set-Cookie is readable",
-        fix=None, preflight_required=False, readable_headers=(), response_type="basic", status=204,
+        fix=None,
+        preflight_required=False,
+        readable_headers=(),
+        response_type="basic",
+        status=204,
     )
 
 
@@ -57,9 +66,7 @@ def test_every_redirect_hop_of_a_cross_origin_request_must_pass_the_cors_check(
     prediction = predict(Probe(), PAGE, f"{API}/old", [hop])
 
     assert prediction.check is Check.MISSING_ALLOW_ORIGIN
-    assert prediction.detail == (
-        "the 307 redirect answering GET /api/old had no Access-Control-Allow-Origin header"
-    )
+    assert prediction.detail == ("the 307 redirect answering GET /api/old had no Access-Control-Allow-Origin header")
 
 
 def test_a_redirect_to_another_origin_makes_the_origin_null(make_exchange: Callable[..., Exchange]) -> None:
@@ -90,11 +97,15 @@ def test_a_redirect_within_the_target_origin_keeps_the_page_origin(make_exchange
 
 
 def test_a_303_turns_a_json_post_into_a_get_that_needs_no_preflight(
-    make_exchange: Callable[..., Exchange], make_preflight: Callable[..., Exchange],
+    make_exchange: Callable[..., Exchange],
+    make_preflight: Callable[..., Exchange],
 ) -> None:
     probe = Probe(method="POST", headers={"Content-Type": "application/json"}, body="{}")
-    preflight = make_preflight(method="POST", request_headers="content-type",
-                               headers={ACAO: PAGE, "access-control-allow-headers": "content-type"})
+    preflight = make_preflight(
+        method="POST",
+        request_headers="content-type",
+        headers={ACAO: PAGE, "access-control-allow-headers": "content-type"},
+    )
     hop = make_exchange("POST", status=303, headers={ACAO: PAGE, "location": "/api/result"})
     final = make_exchange("GET", f"{API}/result", headers={ACAO: PAGE})
 
@@ -104,11 +115,15 @@ def test_a_303_turns_a_json_post_into_a_get_that_needs_no_preflight(
 
 
 def test_authorization_is_dropped_on_a_redirect_to_another_origin(
-    make_exchange: Callable[..., Exchange], make_preflight: Callable[..., Exchange],
+    make_exchange: Callable[..., Exchange],
+    make_preflight: Callable[..., Exchange],
 ) -> None:
     probe = Probe(headers={"Authorization": "Bearer x"})
-    preflight = make_preflight(method="GET", request_headers="authorization",
-                               headers={ACAO: PAGE, "access-control-allow-headers": "authorization"})
+    preflight = make_preflight(
+        method="GET",
+        request_headers="authorization",
+        headers={ACAO: PAGE, "access-control-allow-headers": "authorization"},
+    )
     hop = make_exchange(status=302, headers={ACAO: PAGE, "location": f"{OTHER}/api"})
     # No second preflight: without Authorization the request to the other origin is simple.
     final = make_exchange(url=f"{OTHER}/api", headers={ACAO: "*"})
@@ -137,8 +152,10 @@ def test_a_3xx_without_location_is_an_ordinary_response(make_exchange: Callable[
 
 
 def test_twenty_redirects_are_followed(make_exchange: Callable[..., Exchange]) -> None:
-    hops = [make_exchange(url=f"{API}/{hop}", status=302, headers={ACAO: "*", "location": f"{API}/{hop + 1}"})
-            for hop in range(20)]
+    hops = [
+        make_exchange(url=f"{API}/{hop}", status=302, headers={ACAO: "*", "location": f"{API}/{hop + 1}"})
+        for hop in range(20)
+    ]
 
     prediction = predict(Probe(), PAGE, f"{API}/0", [*hops, make_exchange(url=f"{API}/20", headers={ACAO: "*"})])
 

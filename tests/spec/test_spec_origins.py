@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from e2ekit.spec import has_credentials, is_redirect_tainted, is_same_origin, origin_of, request_origin
+from e2ekit._standard import has_credentials, is_redirect_tainted, is_same_origin, origin_of, request_origin
 
 PAGE = "http://localhost:3000"
 A = "http://127.0.0.1:41234"

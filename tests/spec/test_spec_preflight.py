@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import pytest
 
-from e2ekit.exchange import Exchange
-from e2ekit.probe import Probe
-from e2ekit.spec import Check, predict
+from e2ekit._probing.exchange import Exchange
+from e2ekit._probing.probe import Probe
+from e2ekit._standard import Check, predict
 
 PAGE = "http://localhost:3000"
 API = "http://127.0.0.1:41234/api"
@@ -29,40 +29,65 @@ def _predict(probe: Probe, preflight: Exchange, actual: Exchange) -> tuple[bool,
         pytest.param("PUT", "omit", "GET, PUT", True, None, id="listed"),
         pytest.param("PUT", "omit", "GET,  ,PUT", True, None, id="empty-items-skipped"),
         pytest.param("PUT", "omit", "*", True, None, id="wildcard-without-credentials"),
-        pytest.param("PUT", "include", "*", False,
-                     "list 'PUT' in allow_methods instead of '*', which is literal when credentials are included",
-                     id="wildcard-with-credentials"),
-        pytest.param("PUT", "omit", "get, put", False,
-                     "list 'PUT' in allow_methods in upper case: method names match case-sensitively",
-                     id="lower-case-list"),
-        pytest.param("patch", "omit", "PATCH", False,
-                     "call fetch() with method 'PATCH': fetch() sends 'patch' as written, and method names match "
-                     "case-sensitively", id="patch-is-not-normalised"),
+        pytest.param(
+            "PUT",
+            "include",
+            "*",
+            False,
+            "list 'PUT' in allow_methods instead of '*', which is literal when credentials are included",
+            id="wildcard-with-credentials",
+        ),
+        pytest.param(
+            "PUT",
+            "omit",
+            "get, put",
+            False,
+            "list 'PUT' in allow_methods in upper case: method names match case-sensitively",
+            id="lower-case-list",
+        ),
+        pytest.param(
+            "patch",
+            "omit",
+            "PATCH",
+            False,
+            "call fetch() with method 'PATCH': fetch() sends 'patch' as written, and method names match "
+            "case-sensitively",
+            id="patch-is-not-normalised",
+        ),
         pytest.param("put", "omit", "PUT", True, None, id="put-is-normalised-by-fetch"),
         pytest.param("PUT", "omit", None, False, "add 'PUT' to allow_methods", id="no-allow-methods"),
     ],
 )
 def test_the_preflight_must_allow_a_non_safelisted_method(
-    method: str, credentials: str, allow_methods: str | None, allowed: bool, fix: str | None,
-    make_exchange: Callable[..., Exchange], make_preflight: Callable[..., Exchange],
+    method: str,
+    credentials: str,
+    allow_methods: str | None,
+    allowed: bool,
+    fix: str | None,
+    make_exchange: Callable[..., Exchange],
+    make_preflight: Callable[..., Exchange],
 ) -> None:
     headers = {ACAO: PAGE, ACAC: "true"} | ({ACAM: allow_methods} if allow_methods is not None else {})
     probe = Probe(method=method, credentials=credentials)
 
-    outcome = _predict(probe, make_preflight(method=probe.method, headers=headers), make_exchange(probe.method,
-                                                                                                  headers=headers))
+    outcome = _predict(
+        probe, make_preflight(method=probe.method, headers=headers), make_exchange(probe.method, headers=headers)
+    )
 
     assert outcome == (allowed, None if allowed else Check.METHOD_NOT_ALLOWED, fix)
 
 
 def test_safelisted_methods_pass_a_preflight_that_lists_no_methods(
-    make_exchange: Callable[..., Exchange], make_preflight: Callable[..., Exchange],
+    make_exchange: Callable[..., Exchange],
+    make_preflight: Callable[..., Exchange],
 ) -> None:
     headers = {ACAO: PAGE, ACAH: "x-token"}
 
-    outcome = _predict(Probe(method="POST", headers={"X-Token": "1"}),
-                       make_preflight(method="POST", request_headers="x-token", headers=headers),
-                       make_exchange("POST", headers=headers))
+    outcome = _predict(
+        Probe(method="POST", headers={"X-Token": "1"}),
+        make_preflight(method="POST", request_headers="x-token", headers=headers),
+        make_exchange("POST", headers=headers),
+    )
 
     assert outcome == (True, None, None)
 
@@ -72,24 +97,57 @@ def test_safelisted_methods_pass_a_preflight_that_lists_no_methods(
     [
         pytest.param({"X-Token": "1"}, "omit", "X-TOKEN", None, None, id="names-match-case-insensitively"),
         pytest.param({"X-Token": "1"}, "omit", "*", None, None, id="wildcard-without-credentials"),
-        pytest.param({"X-Token": "1"}, "include", "*", Check.HEADER_NOT_ALLOWED,
-                     "list 'X-Token' in allow_headers instead of '*', which is literal when credentials are included",
-                     id="wildcard-with-credentials"),
+        pytest.param(
+            {"X-Token": "1"},
+            "include",
+            "*",
+            Check.HEADER_NOT_ALLOWED,
+            "list 'X-Token' in allow_headers instead of '*', which is literal when credentials are included",
+            id="wildcard-with-credentials",
+        ),
         pytest.param({"Authorization": "x"}, "omit", "*, authorization", None, None, id="authorization-by-name"),
-        pytest.param({"Authorization": "x"}, "include", "*", Check.HEADER_NOT_ALLOWED,
-                     "list 'Authorization' in allow_headers instead of '*', which is literal when credentials are "
-                     "included", id="authorization-with-credentials"),
-        pytest.param({"Authorization": "x"}, "omit", "x-token", Check.HEADER_NOT_ALLOWED,
-                     "add 'Authorization' to allow_headers", id="authorization-not-listed"),
-        pytest.param({"Content-Type": "application/json"}, "omit", "x-token", Check.HEADER_NOT_ALLOWED,
-                     "add 'Content-Type' to allow_headers", id="json-content-type"),
-        pytest.param({"Content-Type": "text/plain", "X-B": "1", "X-A": "1"}, "omit", None, Check.HEADER_NOT_ALLOWED,
-                     "add 'X-A' to allow_headers", id="first-unsafe-name-in-sorted-order"),
+        pytest.param(
+            {"Authorization": "x"},
+            "include",
+            "*",
+            Check.HEADER_NOT_ALLOWED,
+            "list 'Authorization' in allow_headers instead of '*', which is literal when credentials are included",
+            id="authorization-with-credentials",
+        ),
+        pytest.param(
+            {"Authorization": "x"},
+            "omit",
+            "x-token",
+            Check.HEADER_NOT_ALLOWED,
+            "add 'Authorization' to allow_headers",
+            id="authorization-not-listed",
+        ),
+        pytest.param(
+            {"Content-Type": "application/json"},
+            "omit",
+            "x-token",
+            Check.HEADER_NOT_ALLOWED,
+            "add 'Content-Type' to allow_headers",
+            id="json-content-type",
+        ),
+        pytest.param(
+            {"Content-Type": "text/plain", "X-B": "1", "X-A": "1"},
+            "omit",
+            None,
+            Check.HEADER_NOT_ALLOWED,
+            "add 'X-A' to allow_headers",
+            id="first-unsafe-name-in-sorted-order",
+        ),
     ],
 )
 def test_the_preflight_must_allow_every_unsafe_request_header(
-    request_headers: dict[str, str], credentials: str, allow_headers: str | None, check: Check | None, fix: str | None,
-    make_exchange: Callable[..., Exchange], make_preflight: Callable[..., Exchange],
+    request_headers: dict[str, str],
+    credentials: str,
+    allow_headers: str | None,
+    check: Check | None,
+    fix: str | None,
+    make_exchange: Callable[..., Exchange],
+    make_preflight: Callable[..., Exchange],
 ) -> None:
     headers = {ACAO: PAGE, ACAC: "true"} | ({ACAH: allow_headers} if allow_headers is not None else {})
     probe = Probe(method="POST", headers=request_headers, credentials=credentials, body="{}")
@@ -107,24 +165,47 @@ def test_a_failed_cors_check_on_the_preflight_is_reported_before_its_status(
 
     prediction = predict(Probe(method="PUT"), PAGE, API, [preflight])
 
-    assert (prediction.check, prediction.fix) == (Check.PREFLIGHT_MISSING_ALLOW_ORIGIN,
-                                                  "add 'http://localhost:3000' to allow_origins")
+    assert (prediction.check, prediction.fix) == (
+        Check.PREFLIGHT_MISSING_ALLOW_ORIGIN,
+        "add 'http://localhost:3000' to allow_origins",
+    )
     assert prediction.preflight_required
 
 
 @pytest.mark.parametrize(
     ("status", "headers", "error", "fix"),
     [
-        pytest.param(400, {ACAM: "GET, PUT", ACAH: "accept, content-type"}, None,
-                     "add 'X-Token' to allow_headers", id="starlette-refusing-a-header"),
-        pytest.param(500, {}, "RuntimeError: db down", "the 500 came from an exception raised outside CORSMiddleware "
-                     "(RuntimeError: db down): handle it or put CORSMiddleware outermost", id="exception"),
-        pytest.param(401, {}, None, "answer the OPTIONS preflight with a 2xx status; CORSMiddleware does when the "
-                     "origin, method and headers are allowed", id="auth-guard"),
+        pytest.param(
+            400,
+            {ACAM: "GET, PUT", ACAH: "accept, content-type"},
+            None,
+            "add 'X-Token' to allow_headers",
+            id="starlette-refusing-a-header",
+        ),
+        pytest.param(
+            500,
+            {},
+            "RuntimeError: db down",
+            "the 500 came from an exception raised outside CORSMiddleware "
+            "(RuntimeError: db down): handle it or put CORSMiddleware outermost",
+            id="exception",
+        ),
+        pytest.param(
+            401,
+            {},
+            None,
+            "answer the OPTIONS preflight with a 2xx status; CORSMiddleware does when the "
+            "origin, method and headers are allowed",
+            id="auth-guard",
+        ),
     ],
 )
 def test_the_fix_for_a_preflight_status_names_what_the_server_refused(
-    status: int, headers: dict[str, str], error: str | None, fix: str, make_preflight: Callable[..., Exchange],
+    status: int,
+    headers: dict[str, str],
+    error: str | None,
+    fix: str,
+    make_preflight: Callable[..., Exchange],
 ) -> None:
     preflight = make_preflight(request_headers="x-token", status=status, headers={ACAO: PAGE} | headers, error=error)
 
@@ -145,7 +226,8 @@ def test_a_405_preflight_without_cors_headers_asks_for_cors_middleware(make_pref
 
 
 def test_a_passing_preflight_then_needs_the_actual_response_to_pass_the_cors_check(
-    make_exchange: Callable[..., Exchange], make_preflight: Callable[..., Exchange],
+    make_exchange: Callable[..., Exchange],
+    make_preflight: Callable[..., Exchange],
 ) -> None:
     preflight = make_preflight(headers={ACAO: PAGE, ACAM: "PUT"})
 
@@ -185,7 +267,8 @@ def test_no_exchange_at_all_for_a_preflighted_request_means_the_preflight_was_no
 
 
 def test_a_preflight_and_actual_response_that_pass_are_allowed(
-    make_exchange: Callable[..., Exchange], make_preflight: Callable[..., Exchange],
+    make_exchange: Callable[..., Exchange],
+    make_preflight: Callable[..., Exchange],
 ) -> None:
     preflight = make_preflight(headers={ACAO: PAGE, ACAM: "PUT"})
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from e2ekit.probe import Probe
-from e2ekit.spec import (
+from e2ekit._probing.probe import Probe
+from e2ekit._standard import (
     FetchRequest,
     build_request,
     is_forbidden_request_header,

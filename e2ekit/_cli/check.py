@@ -1,0 +1,123 @@
+"""``e2ekit check``: run one request from a page origin against the app, in each engine, and say what happened."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from e2ekit._cli.engine_runs import engine_exit_code, engine_lines, split_engine_errors
+from e2ekit._cli.errors import EXIT_ALLOWED, EXIT_BLOCKED
+from e2ekit._cli.options import add_app_arguments, add_engine_arguments, app_from, engines_from, unavailable_is_an_error
+from e2ekit._probing.origins import Origin
+from e2ekit._probing.probe import CREDENTIALS_MODES, FETCH_MODES, REDIRECT_MODES, Probe, parse_header
+from e2ekit._probing.result import ProbeResult, Verdict
+from e2ekit._probing.runs import EngineRun, run_in_engines
+from e2ekit._probing.session import DEFAULT_PAGE_ORIGIN, DEFAULT_TARGET_ORIGIN, Session
+from e2ekit._serving.topology import SAME_ORIGIN, Topology
+
+__all__ = ["add_parser", "exit_code", "run"]
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help="run fetch() from a page origin against the app in real browsers",
+        description="Serve APP on a loopback target origin, open a page on the page origin, run fetch() from it in "
+        "each engine, and print ALLOWED or BLOCKED with the reason. Exit 0 if every probe was allowed, 1 if any "
+        "was blocked, 2 on bad input, 3 if an engine failed.",
+    )
+    add_app_arguments(parser)
+    parser.add_argument(
+        "--page-origin",
+        default=DEFAULT_PAGE_ORIGIN,
+        help=f"origin of the page (default: {DEFAULT_PAGE_ORIGIN}; give a port to get that exact Origin header)",
+    )
+    parser.add_argument(
+        "--target-origin",
+        default=DEFAULT_TARGET_ORIGIN,
+        help=f'origin that serves APP (default: {DEFAULT_TARGET_ORIGIN}); "{SAME_ORIGIN}" for the page\'s own origin',
+    )
+    parser.add_argument(
+        "--path", action="append", default=[], help="path to fetch, with query (default: /); repeatable, one probe each"
+    )
+    parser.add_argument("--method", default="GET", help="HTTP method (default: GET)")
+    parser.add_argument(
+        "--header", action="append", default=[], metavar='"NAME: VALUE"', help="request header; repeatable"
+    )
+    parser.add_argument("--body", default=None, help="request body")
+    parser.add_argument(
+        "--credentials",
+        default="same-origin",
+        choices=CREDENTIALS_MODES,
+        help="fetch credentials mode (default: same-origin)",
+    )
+    parser.add_argument("--mode", default="cors", choices=FETCH_MODES, help="fetch mode (default: cors)")
+    parser.add_argument(
+        "--redirect", default="follow", choices=REDIRECT_MODES, help="fetch redirect mode (default: follow)"
+    )
+    parser.add_argument(
+        "--visit",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="load PATH on the target as a top-level page first (e.g. a login that sets a cookie); repeatable",
+    )
+    parser.add_argument("--json", action="store_true", help="print the full results as JSON")
+    add_engine_arguments(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    app = app_from(args)
+    Origin.parse(args.page_origin, what="--page-origin")
+    if args.target_origin != SAME_ORIGIN:
+        Origin.parse(args.target_origin, what="--target-origin")
+    headers = [parse_header(text) for text in args.header]
+    probes = [
+        Probe(path, args.method, headers, args.body, args.credentials, args.mode, args.redirect)  # type: ignore[arg-type]
+        for path in args.path or ["/"]
+    ]
+    specs = engines_from(args)
+
+    def job(new_session: Callable[[], Session]) -> list[ProbeResult]:
+        session = new_session()
+        target = args.page_origin if args.target_origin == SAME_ORIGIN else args.target_origin
+        for path in args.visit:
+            session.visit(app, path, target_origin=target)
+        return session.run(app, probes, page_origin=args.page_origin, target_origin=args.target_origin)
+
+    with Topology() as topology:
+        runs = run_in_engines(specs, job, topology=topology)
+    results = [result for engine_run in runs for result in engine_run.value or []]
+    skipped, failures = split_engine_errors(runs, strict=unavailable_is_an_error(args))
+    if args.json:
+        document = {
+            "results": [result.to_json() for result in results],
+            "engines_skipped": skipped,
+            "engine_errors": failures,
+        }
+        print(json.dumps(document, indent=2))
+    else:
+        for result in results:
+            print(result, end="\n\n")
+        print(engine_lines(skipped, failures), end="")
+        print(_summary(results, len(failures)))
+    return exit_code(results, runs, failures)
+
+
+def _summary(results: list[ProbeResult], engine_errors: int) -> str:
+    counts = {verdict: sum(result.verdict is verdict for result in results) for verdict in Verdict}
+    parts = [f"{count} {verdict.value.lower()}" for verdict, count in counts.items() if count]
+    if engine_errors:
+        parts.append(f"{engine_errors} engine(s) failed to start")
+    return "e2ekit: " + ", ".join(parts or ["no results"])
+
+
+def exit_code(results: Sequence[ProbeResult], runs: Sequence[EngineRun[Any]], failures: dict[str, str]) -> int:
+    """0 all allowed, 1 any blocked, 2 a named engine is not installed or misconfigured, 3 an engine failed."""
+    code = engine_exit_code(results, runs, failures)
+    if code is not None:
+        return code
+    return EXIT_ALLOWED if all(result.allowed for result in results) else EXIT_BLOCKED

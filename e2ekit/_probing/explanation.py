@@ -1,0 +1,96 @@
+"""Every result's explanation: the Fetch-standard check that failed, each engine's wording of it, and the fix."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from e2ekit._probing.exchange import Exchange
+from e2ekit._probing.probe import Probe
+from e2ekit._standard import known_deviation, predict
+from e2ekit._wordings import ENGINES, NoWordingError, render
+
+__all__ = ["Explanation", "explain"]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a probe was allowed or blocked according to the Fetch standard, and what would fix it.
+
+    ``allowed`` is the model's prediction; ``agrees`` says whether the engine did the same, and when it did not,
+    ``engine_behaviour`` names the known departure from the standard behind it. ``messages`` holds the failure in each engine's own console wording.
+    """
+
+    allowed: bool
+    check: str | None
+    detail: str
+    fix: str | None
+    agrees: bool
+    messages: Mapping[str, str] = field(default_factory=dict)
+    engine_behaviour: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "allowed": self.allowed,
+            "check": self.check,
+            "detail": self.detail,
+            "fix": self.fix,
+            "agrees": self.agrees,
+            "engine_behaviour": self.engine_behaviour,
+            "messages": dict(self.messages),
+        }
+
+
+def explain(
+    probe: Probe, page_origin: str, target_url: str, exchanges: Sequence[Exchange], *, engine: str, engine_allowed: bool
+) -> Explanation:
+    """Explain one probe from what the wire recorder saw, in ``engine``, whose verdict was ``engine_allowed``."""
+    prediction = predict(probe, page_origin, target_url, exchanges)
+    check = None if prediction.check is None else str(prediction.check)
+    return Explanation(
+        allowed=prediction.allowed,
+        check=check,
+        detail=prediction.detail,
+        fix=prediction.fix,
+        agrees=engine_allowed == prediction.allowed,
+        engine_behaviour=None if engine_allowed == prediction.allowed else _departure(check, engine),
+        messages={} if check is None else _messages(check, probe, page_origin, target_url, exchanges),
+    )
+
+
+def _messages(
+    check: str, probe: Probe, page_origin: str, target_url: str, exchanges: Sequence[Exchange]
+) -> dict[str, str]:
+    """The failure as each engine's console words it, from the values the exchanges hold."""
+    preflight = next((e for e in exchanges if e.is_preflight), None)
+    relevant = (
+        preflight
+        if check.startswith("preflight.") and preflight is not None
+        else (exchanges[-1] if exchanges else None)
+    )
+    values: dict[str, Any] = {
+        "url": exchanges[-1].url if exchanges else target_url,
+        "origin": page_origin,
+        "method": probe.method,
+    }
+    if relevant is not None:
+        values["status"] = relevant.status
+        values["allow_origin_value"] = relevant.response_header("access-control-allow-origin")
+        values["quoted_value"] = relevant.response_header(
+            "access-control-allow-credentials"
+        ) or relevant.response_header("location")
+    refused = preflight.refused_request_headers if preflight else []
+    values["header"] = next(iter(refused or [name for name, _ in probe.headers]), None)
+    messages: dict[str, str] = {}
+    for engine in ENGINES:
+        try:
+            messages[engine] = render(check, engine, **values)
+        except (NoWordingError, ValueError):
+            continue  # the engine has no wording of its own for this check, or it quotes a value not seen here
+    return messages
+
+
+def _departure(check: str | None, engine: str) -> str:
+    known = known_deviation(check, engine)
+    return known or f"{engine} departs from the Fetch standard here in a way e2ekit does not know yet"

@@ -1,0 +1,194 @@
+"""Run scenarios in several engines: one browser per engine, scenarios one after another, each in a fresh session.
+
+A scenario's probes run batched, in one page evaluation. Scenarios that share a page origin and set no cookies
+run one after another and reuse the loaded page (Session skips a navigation to the document already shown), so
+most of a corpus costs one evaluation per scenario. Isolation stays complete: every probe URL is unique (no preflight or HTTP cache carries
+over), and closing the session clears the cookies a scenario set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from e2ekit._engines.base import EngineError
+from e2ekit._engines.selection import EngineSpec
+from e2ekit._probing.origins import Origin
+from e2ekit._probing.runs import EngineRun, run_in_engines
+from e2ekit._probing.session import Session
+from e2ekit._scenarios.app import build_app
+from e2ekit._scenarios.baseline import baseline_verdict
+from e2ekit._scenarios.expectations import mismatches
+from e2ekit._scenarios.model import Scenario
+from e2ekit._scenarios.outcome import BaselineVerdict, ProbeOutcome
+from e2ekit._serving.asgi import ASGIApp
+from e2ekit._serving.topology import SAME_ORIGIN, Topology
+
+__all__ = [
+    "PreparedScenario",
+    "execution_order",
+    "outcomes_in_order",
+    "prepare_scenarios",
+    "run_by_engine",
+    "run_scenarios",
+]
+
+LOGIN_PATH = "/login"
+
+
+@dataclass(frozen=True)
+class PreparedScenario:
+    """A scenario with its concrete origins (ports chosen), its app and the header-only verdict of each probe."""
+
+    scenario: Scenario
+    page: Origin
+    target: Origin
+    app: ASGIApp
+    baselines: tuple[BaselineVerdict, ...]
+
+    @property
+    def target_argument(self) -> str:
+        return SAME_ORIGIN if self.scenario.target == SAME_ORIGIN else str(self.target)
+
+    @property
+    def origin_header(self) -> str:
+        """What the browser sends as Origin: "null" from an opaque page."""
+        return "null" if self.scenario.opaque_page else str(self.page)
+
+
+def prepare_scenarios(scenarios: Sequence[Scenario], topology: Topology) -> list[PreparedScenario]:
+    """Start the servers, build each app with the page origin substituted, and compute the header-only baselines."""
+    prepared: list[PreparedScenario] = []
+    for scenario in scenarios:
+        wanted = SAME_ORIGIN if scenario.target == SAME_ORIGIN else Origin.parse(scenario.target, what="target origin")
+        page, target = topology.origins(Origin.parse(scenario.page, what="page origin"), wanted)
+        app = build_app(scenario, str(page))
+        item = PreparedScenario(scenario, page, target, app, ())
+        baselines = tuple(baseline_verdict(app, scenario, probe, item.origin_header) for probe in scenario.probes)
+        prepared.append(replace(item, baselines=baselines))
+    return prepared
+
+
+def run_by_engine(
+    prepared: Sequence[PreparedScenario],
+    specs: Sequence[EngineSpec],
+    *,
+    topology: Topology,
+    launch_args: dict[str, Any] | None = None,
+) -> list[EngineRun[list[ProbeOutcome]]]:
+    """Each engine's outcomes (scenario order, then probe order), or the error that kept the engine from starting."""
+
+    def job(new_session: Callable[[], Session]) -> list[ProbeOutcome]:
+        by_scenario: dict[int, list[ProbeOutcome]] = {}
+        broken: str | None = None
+        for position in execution_order(prepared):
+            item = prepared[position]
+            session = new_session()
+            if broken is not None:
+                by_scenario[position] = _error_outcomes(item, session.engine.name, broken)
+                continue
+            by_scenario[position], broken = _run_scenario(item, session)
+        return [outcome for position in range(len(prepared)) for outcome in by_scenario[position]]
+
+    return run_in_engines(specs, job, topology=topology, launch_args=launch_args)
+
+
+def execution_order(prepared: Sequence[PreparedScenario]) -> list[int]:
+    """Positions of ``prepared`` in the order to run them: grouped by probe page, scenarios with cookies last.
+
+    Scenarios without cookies that share a page document run one after another, so the engine loads that page
+    once; a scenario with cookies needs its own visit and page load anyway (and its cookies are cleared after it).
+    The order changes only cost: every scenario starts from an empty cookie jar and unique probe URLs.
+    """
+    first_seen: dict[tuple[str, bool], int] = {}
+    for item in prepared:
+        first_seen.setdefault((str(item.page), item.scenario.opaque_page), len(first_seen))
+
+    def cost_key(position: int) -> tuple[bool, int]:
+        item = prepared[position]
+        return bool(item.scenario.cookies), first_seen[(str(item.page), item.scenario.opaque_page)]
+
+    return sorted(range(len(prepared)), key=cost_key)
+
+
+def run_scenarios(
+    scenarios: Sequence[Scenario],
+    specs: Sequence[EngineSpec],
+    *,
+    topology: Topology,
+    launch_args: dict[str, Any] | None = None,
+) -> list[ProbeOutcome]:
+    """Every probe of every scenario in every engine, ordered by scenario, probe, then engine (as ``specs``)."""
+    prepared = prepare_scenarios(scenarios, topology)
+    return outcomes_in_order(prepared, run_by_engine(prepared, specs, topology=topology, launch_args=launch_args))
+
+
+def outcomes_in_order(
+    prepared: Sequence[PreparedScenario], runs: Sequence[EngineRun[list[ProbeOutcome]]]
+) -> list[ProbeOutcome]:
+    """Interleave the engines' outcomes: scenario, probe, engine; an engine that did not start gets error outcomes."""
+    by_engine: list[list[ProbeOutcome]] = []
+    for run in runs:
+        if run.value is not None:
+            by_engine.append(run.value)
+        else:
+            message = f"{run.spec} could not be started: {run.error}"
+            by_engine.append(
+                [
+                    ProbeOutcome(item.scenario, index, run.spec.name, None, baseline, (), engine_error=message)
+                    for item in prepared
+                    for index, baseline in enumerate(item.baselines)
+                ]
+            )
+    return [outcome for row in zip(*by_engine) for outcome in row]
+
+
+def _run_scenario(item: PreparedScenario, session: Session) -> tuple[list[ProbeOutcome], str | None]:
+    """The scenario's outcomes in the session's engine, and an error text if its cookies could not be cleared.
+
+    run_in_engines closes every session again when the job ends, so an unexpected exception leaks nothing.
+    """
+    scenario = item.scenario
+    engine = session.engine.name
+    try:
+        if scenario.cookies:
+            session.visit(item.app, LOGIN_PATH, target_origin=str(item.target))
+        results = session.run(
+            item.app,
+            [probe.probe for probe in scenario.probes],
+            page_origin=str(item.page),
+            target_origin=item.target_argument,
+            opaque_page=scenario.opaque_page,
+        )
+    except EngineError as error:
+        return _error_outcomes(item, engine, f"setting up the scenario failed: {error}"), _close(session)
+    outcomes = [
+        ProbeOutcome(
+            scenario=scenario,
+            index=index,
+            engine=engine,
+            result=result,
+            baseline=baseline,
+            mismatches=mismatches(probe, result),
+            engine_error=result.engine_error,
+        )
+        for index, (probe, result, baseline) in enumerate(zip(scenario.probes, results, item.baselines))
+    ]
+    return outcomes, _close(session)
+
+
+def _close(session: Session) -> str | None:
+    try:
+        session.close()
+    except EngineError as error:
+        # Later scenarios would start with this one's cookies: stop trusting the engine rather than mix them.
+        return f"the cookies of an earlier scenario could not be cleared: {error}"
+    return None
+
+
+def _error_outcomes(item: PreparedScenario, engine: str, message: str) -> list[ProbeOutcome]:
+    return [
+        ProbeOutcome(item.scenario, index, engine, None, baseline, (), engine_error=message)
+        for index, baseline in enumerate(item.baselines)
+    ]

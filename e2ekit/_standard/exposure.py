@@ -1,0 +1,58 @@
+"""Which response headers JavaScript can read: the filtered responses of the Fetch standard.
+
+https://fetch.spec.whatwg.org/#concept-filtered-response and #cors-safelisted-response-header-name
+"""
+
+from __future__ import annotations
+
+from e2ekit._probing.exchange import Exchange
+from e2ekit._standard.header_lists import HeaderListError, header_list_values
+
+__all__ = ["FORBIDDEN_RESPONSE_HEADERS", "RESPONSE_TYPES", "SAFELISTED_RESPONSE_HEADERS", "readable_headers"]
+
+SAFELISTED_RESPONSE_HEADERS = frozenset(
+    {
+        "cache-control",
+        "content-language",
+        "content-length",
+        "content-type",
+        "expires",
+        "last-modified",
+        "pragma",
+    }
+)
+FORBIDDEN_RESPONSE_HEADERS = frozenset({"set-cookie", "set-cookie2"})
+RESPONSE_TYPES = ("basic", "cors", "opaque", "opaqueredirect")
+"""Response types a fetch() that did not fail can resolve with, as ``Response.type`` reports them."""
+
+
+def readable_headers(response: Exchange, *, response_type: str, credentials: str) -> tuple[str, ...]:
+    """The lower-cased names of ``response``'s headers that ``Response.headers`` shows, in wire order.
+
+    A basic response hides only Set-Cookie; a CORS response shows the safelisted names plus those listed in
+    Access-Control-Expose-Headers, where ``*`` means all of them unless credentials are included; an opaque or
+    opaque-redirect response shows none.
+    """
+    if response_type not in RESPONSE_TYPES:
+        raise ValueError(f'response type "{response_type}" is unknown: expected one of {", ".join(RESPONSE_TYPES)}')
+    present = list(dict.fromkeys(name.lower() for name, _ in response.response_headers))
+    readable: set[str] | frozenset[str]
+    if response_type == "basic":
+        readable = set(present)
+    elif response_type == "cors":
+        readable = SAFELISTED_RESPONSE_HEADERS | _exposed(response, present, credentials)
+    else:
+        readable = set()
+    return tuple(name for name in present if name in readable and name not in FORBIDDEN_RESPONSE_HEADERS)
+
+
+def _exposed(response: Exchange, present: list[str], credentials: str) -> set[str]:
+    try:
+        listed = header_list_values(response, "access-control-expose-headers")
+    except HeaderListError:
+        return set()  # an unparsable list exposes nothing (Fetch, main fetch, the CORS-exposed header-name list)
+    names = {name.lower() for name in listed or ()}
+    # With credentials, "*" is the literal header name "*", not a wildcard.
+    if "*" in names and credentials != "include":
+        return set(present)
+    return names

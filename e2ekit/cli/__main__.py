@@ -1,5 +1,0 @@
-import sys
-
-from e2ekit.cli import main
-
-sys.exit(main())
