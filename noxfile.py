@@ -1,7 +1,9 @@
-"""Sessions: ``tests`` (the test suite), ``e2e`` (the scenario corpus in every available engine), ``lint``."""
+"""Sessions: ``tests`` (the test suite), ``e2e`` (the scenario corpus in every engine), ``lint`` (ruff, mypy),
+``conformance`` (one set of CORS policies across Python web frameworks)."""
 
 from __future__ import annotations
 
+import itertools
 import os
 
 import nox
@@ -12,7 +14,7 @@ nox.options.reuse_existing_virtualenvs = True
 
 def chosen_engines(posargs: list[str]) -> list[str]:
     """Engine names chosen in the session's arguments (``-- --browser firefox``); empty means all."""
-    names = [value for option, value in zip(posargs, posargs[1:]) if option in ("--browser", "--e2e-engine")]
+    names = [value for option, value in itertools.pairwise(posargs) if option in ("--browser", "--e2e-engine")]
     names += [arg.split("=", 1)[1] for arg in posargs if arg.startswith(("--browser=", "--e2e-engine="))]
     return [name.split(":", 1)[0] for name in names if name != "all"]
 
@@ -43,8 +45,17 @@ def e2e(session: nox.Session) -> None:
     session.run("pytest", "scenarios", "--e2e-report", "e2e-report", *engine_args(session.posargs), *session.posargs)
 
 
+@nox.session(default=False)
+def conformance(session: nox.Session) -> None:
+    """Run the corpus's CORS policies against seven frameworks in every engine; reports go to conformance-report/."""
+    install(session, "conformance")
+    session.run("python", "-m", "conformance", "--report-dir", "conformance-report", *session.posargs)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Type-check the package with mypy --strict."""
+    """Lint and format-check with ruff, type-check the package with mypy --strict."""
     session.install("-e", ".[test]")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
     session.run("mypy", "e2ekit", *session.posargs)

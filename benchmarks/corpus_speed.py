@@ -16,10 +16,9 @@ import time
 
 from naive_baseline import run_naively
 
-from e2ekit._engines.base import EngineUnavailable
 from e2ekit._engines.selection import EngineSpec, parse_engine_specs
 from e2ekit._scenarios.loader import load_scenarios
-from e2ekit._scenarios.runner import outcomes_in_order, prepare_scenarios, run_by_engine
+from e2ekit._scenarios.runner import prepare_scenarios, run_scenarios
 from e2ekit._serving.topology import Topology
 
 
@@ -31,14 +30,13 @@ def main() -> None:
     scenarios = load_scenarios(args.paths)
     specs = parse_engine_specs(args.browser or ["all"])
     with Topology() as topology:
+        started = time.perf_counter()
+        run = run_scenarios(scenarios, specs, topology=topology)
+        runner_seconds = time.perf_counter() - started
+        outcomes = run.outcomes
+        available = [spec for spec in specs if spec.name in run.engines]
         prepared = prepare_scenarios(scenarios, topology)
         probes = sum(len(item.scenario.probes) for item in prepared)
-
-        started = time.perf_counter()
-        runs = run_by_engine(prepared, specs, topology=topology)
-        runner_seconds = time.perf_counter() - started
-        available = [run.spec for run in runs if not isinstance(run.error, EngineUnavailable)]
-        outcomes = outcomes_in_order(prepared, [run for run in runs if run.spec in available])
 
         started = time.perf_counter()
         naive = _run_naive(prepared, available, topology)
@@ -46,9 +44,8 @@ def main() -> None:
 
     names = ", ".join(spec.name for spec in available)
     print(f"corpus: {len(scenarios)} scenarios, {probes} probes, in {len(available)} engines ({names})")
-    print(
-        f"runner: {runner_seconds:6.1f} s  ({len(outcomes)} outcomes, {sum(o.passed for o in outcomes)} met their expectations)"
-    )
+    met = sum(o.passed for o in outcomes)
+    print(f"runner: {runner_seconds:6.1f} s  ({len(outcomes)} outcomes, {met} met their expectations)")
     for outcome in outcomes:
         if not outcome.passed:
             print(f"        not met: {outcome.test_id}: {'; '.join(outcome.mismatches) or outcome.engine_error}")

@@ -13,11 +13,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from e2ekit._engines.base import EngineUnavailable
 from e2ekit._engines.selection import parse_engine_specs
 from e2ekit._scenarios.loader import load_scenarios
 from e2ekit._scenarios.outcome import ProbeOutcome
-from e2ekit._scenarios.runner import outcomes_in_order, prepare_scenarios, run_by_engine
+from e2ekit._scenarios.runner import run_scenarios
 from e2ekit._serving.topology import Topology
 
 Fingerprint = tuple[object, ...]
@@ -30,21 +29,15 @@ def fingerprint(outcome: ProbeOutcome) -> Fingerprint:
         if result is None
         else (result.preflight is not None, result.reached_app, result.cookie_sent, result.status)
     )
-    return (outcome.verdict.value, outcome.mismatches, wire, outcome.baseline.passed)
+    return (outcome.verdict.value, outcome.mismatches, wire, outcome.baseline.verdict)
 
 
 def run_once(paths: Sequence[str], browsers: Sequence[str]) -> dict[str, Fingerprint]:
     specs = parse_engine_specs(list(browsers) or ["all"])
     with Topology() as topology:
-        prepared = prepare_scenarios(load_scenarios(paths), topology)
-        runs = [
-            run
-            for run in run_by_engine(prepared, specs, topology=topology)
-            if not isinstance(run.error, EngineUnavailable)
-        ]
+        run = run_scenarios(load_scenarios(paths), specs, topology=topology)
     return {
-        f"{outcome.scenario.id}[{outcome.index}][{outcome.engine}]": fingerprint(outcome)
-        for outcome in outcomes_in_order(prepared, runs)
+        f"{outcome.scenario.id}[{outcome.index}][{outcome.engine}]": fingerprint(outcome) for outcome in run.outcomes
     }
 
 

@@ -16,11 +16,11 @@ from typing import Any
 
 from playwright.sync_api import Browser, sync_playwright
 
-from e2ekit._engines.launch import launch_engine
 from e2ekit._engines.playwright import SYSTEM_CHROMIUM_ARGS, find_system_chromium
 from e2ekit._engines.probe_script import PROBE_FUNCTION, WEBDRIVER_PROBE_SCRIPT
 from e2ekit._engines.selection import EngineSpec
 from e2ekit._engines.webdriver import WebDriverEngine
+from e2ekit._engines.worker import launch_engine
 from e2ekit._probing.session import probe_payload
 from e2ekit._scenarios.runner import LOGIN_PATH, PreparedScenario
 from e2ekit._serving.marker import add_marker
@@ -39,12 +39,16 @@ def run_naively(prepared: Sequence[PreparedScenario], spec: EngineSpec, topology
     try:
         uses_webdriver = worker.info.backend == "webdriver"
     finally:
-        if not worker.info.backend == "webdriver":
+        if worker.info.backend != "webdriver":
             worker.close()
     if uses_webdriver:
         try:
             return [
-                worker.call(lambda engine: _in_new_window(engine, item, index, topology), 60, "run a probe")
+                worker.call(
+                    lambda engine, item=item, index=index: _in_new_window(engine, item, index, topology),  # type: ignore[misc]
+                    60,
+                    "run a probe",
+                )
                 for item, index in plan
             ]
         finally:

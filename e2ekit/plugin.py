@@ -1,24 +1,35 @@
-"""The pytest plugin: fixtures that run probes in real browsers, one test per engine named with ``--browser``.
+"""The pytest plugin: fixtures that run probes in real browsers, one test per engine named with ``--browser``, and
+scenario files collected as tests.
 
 It builds on pytest-playwright: ``--browser`` and the ``browser_name`` parametrization choose the engines, and
-``browser_type_launch_args`` reaches the Playwright-driven ones (``--headed``, ``--slowmo``, ...).
+``browser_type_launch_args`` reaches the Playwright-driven ones (``--headed``, ``--slowmo``, ...). The plugin loads
+in every pytest run of a project that installs e2ekit, so it imports only pytest until a fixture or a scenario file
+is used: the serving, engine and report layers are imported where they are needed.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Generator, Iterator
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from e2ekit._engines.base import EngineError, EngineUnavailable
-from e2ekit._engines.launch import launch_engine
-from e2ekit._engines.selection import EngineSpec, EngineSpecError, parse_engine_specs
-from e2ekit._engines.worker import EngineWorker
-from e2ekit._probing.session import Session
-from e2ekit._serving.topology import Topology
+if TYPE_CHECKING:
+    from e2ekit._engines.selection import EngineSpec
+    from e2ekit._engines.worker import EngineWorker
+    from e2ekit._errors import EngineError
+    from e2ekit._probing.session import Session
+    from e2ekit._scenarios.pytest_items import RunState, ScenarioFile
+    from e2ekit._serving.topology import Topology
 
 __all__ = ["e2e_engine", "e2e_session", "e2e_topology", "new_e2e_session"]
+
+SCENARIOS_DIRECTORY = "scenarios"
+SCENARIO_TABLE = re.compile(rb"^\s*\[\[\s*scenario\s*\]\]", re.MULTILINE)
+"""A scenario file is a ``*.toml`` file in a directory named ``scenarios`` with at least one ``[[scenario]]`` table:
+other TOML files there (a project's settings, fixtures) are not collected."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -28,8 +39,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="append",
         default=[],
         metavar="SPEC",
-        help="run in this engine too, optionally choosing its backend or executable: NAME[:playwright|:webdriver|:PATH],"
-        " e.g. firefox:webdriver or chromium:/usr/bin/chromium; 'all' for every engine. Can be repeated.",
+        help="run in this engine too, optionally choosing its backend or executable: "
+        "NAME[:playwright|:webdriver|:PATH], e.g. firefox:webdriver or chromium:/usr/bin/chromium; "
+        "'all' for every engine. Can be repeated.",
     )
     group.addoption(
         "--e2e-require-engines",
@@ -37,24 +49,69 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="fail, instead of skip, the tests of an engine that is not installed (for CI).",
     )
+    group.addoption(
+        "--e2e-report",
+        metavar="DIR",
+        default=None,
+        help="write the reports of the scenario files run (report.json, report.xml, report.html) into DIR.",
+    )
+
+
+_SPECS: pytest.StashKey[dict[str, EngineSpec]] = pytest.StashKey()
+_WORKERS: pytest.StashKey[dict[str, EngineWorker | EngineError]] = pytest.StashKey()
+_SESSIONS: pytest.StashKey[list[Session]] = pytest.StashKey()
+_SCENARIO_RUN: pytest.StashKey[RunState] = pytest.StashKey()
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "e2e: a test that runs probes in real browsers")
+    config.stash[_WORKERS] = {}
+    texts = config.getoption("e2e_engine")
+    if not texts:
+        config.stash[_SPECS] = {}
+        return
+    from e2ekit._engines.selection import parse_engine_specs
+    from e2ekit._errors import EngineSpecError
+
     try:
-        specs = parse_engine_specs(config.getoption("e2e_engine"))
+        specs = parse_engine_specs(texts)
     except EngineSpecError as error:
         raise pytest.UsageError(f"--e2e-engine: {error}") from None
     browsers: list[str] = list(config.getoption("browser", None) or [])
-    for spec in specs:
-        if spec.name not in browsers:
-            browsers.append(spec.name)
-    if specs:
-        # pytest-playwright parametrizes browser_name from --browser; adding the engines named here makes
-        # "--e2e-engine all" mean all three without a competing parametrization.
-        config.option.browser = browsers
+    browsers += [spec.name for spec in specs if spec.name not in browsers]
+    # pytest-playwright parametrizes browser_name from --browser; adding the engines named here makes
+    # "--e2e-engine all" mean all three without a competing parametrization.
+    config.option.browser = browsers
     config.stash[_SPECS] = {spec.name: spec for spec in specs}
-    config.stash[_WORKERS] = {}
-    config.addinivalue_line("markers", "e2e: a test that runs probes in real browsers")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    state = config.stash.get(_SCENARIO_RUN, None)
+    if state is not None and state.topology is not None:
+        state.topology.close()
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> ScenarioFile | None:
+    if file_path.suffix != ".toml" or not _is_scenario_file(file_path, parent.config.rootpath):
+        return None
+    from e2ekit._scenarios.pytest_items import RunState, ScenarioFile
+
+    state = parent.config.stash.setdefault(_SCENARIO_RUN, RunState())
+    file: ScenarioFile = ScenarioFile.from_parent(parent, path=file_path, state=state)
+    return file
+
+
+def _is_scenario_file(path: Path, root: Path) -> bool:
+    try:
+        folders = path.relative_to(root).parts[:-1]
+    except ValueError:
+        folders = (path.parent.name,)
+    if SCENARIOS_DIRECTORY not in folders:
+        return False
+    try:
+        return SCENARIO_TABLE.search(path.read_bytes()) is not None
+    except OSError:
+        return False
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -63,13 +120,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-_SPECS = pytest.StashKey[dict[str, EngineSpec]]()
-_WORKERS = pytest.StashKey[dict[str, EngineWorker | EngineError]]()
-
-
 @pytest.fixture(scope="session")
 def e2e_topology() -> Iterator[Topology]:
     """The loopback servers of this test run (page and target origins), started on demand and stopped at the end."""
+    from e2ekit._serving.topology import Topology
+
     with Topology() as topology:
         yield topology
 
@@ -79,6 +134,10 @@ def e2e_engine(
     request: pytest.FixtureRequest, browser_name: str, browser_type_launch_args: dict[str, Any]
 ) -> Iterator[EngineWorker]:
     """The browser engine named by ``browser_name``, launched once per run; skipped if it is not installed."""
+    from e2ekit._engines.selection import EngineSpec
+    from e2ekit._engines.worker import launch_engine
+    from e2ekit._errors import EngineError, EngineUnavailable
+
     workers = request.config.stash[_WORKERS]
     if browser_name not in workers:
         spec = request.config.stash[_SPECS].get(browser_name, EngineSpec(browser_name))
@@ -96,14 +155,13 @@ def e2e_engine(
     del workers[browser_name]
 
 
-_SESSIONS = pytest.StashKey[list[Session]]()
-
-
 @pytest.fixture
 def new_e2e_session(
     request: pytest.FixtureRequest, e2e_engine: EngineWorker, e2e_topology: Topology
 ) -> Iterator[Callable[[], Session]]:
     """Factory for isolated browsing sessions in the test's engine, each with an empty cookie jar."""
+    from e2ekit._probing.session import Session
+
     sessions = request.node.stash.setdefault(_SESSIONS, [])
 
     def new_session() -> Session:
@@ -135,5 +193,25 @@ def pytest_runtest_makereport(
     return report
 
 
-# Scenario files (scenarios/*.toml) become test items; their hooks live with the scenario runner.
-pytest_plugins = ["e2ekit._scenarios.pytest_items"]
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    state = session.config.stash.get(_SCENARIO_RUN, None)
+    directory = session.config.getoption("e2e_report", None)
+    if state is not None and state.outcomes and directory:
+        from e2ekit._reports import write_reports
+
+        write_reports(list(state.outcomes.values()), Path(directory))
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    state = config.stash.get(_SCENARIO_RUN, None)
+    if state is None or not state.outcomes:
+        return
+    from e2ekit._reports import render_matrix
+
+    engines = [engine for engine in state.engines if engine not in state.unavailable]
+    terminalreporter.write_sep("=", "e2ekit scenarios")
+    outcomes = list(state.outcomes.values())
+    terminalreporter.write_line(render_matrix(outcomes, engines, color=bool(terminalreporter.hasmarkup)))
+    directory = config.getoption("e2e_report", None)
+    if directory:
+        terminalreporter.write_line(f"e2ekit: reports written to {directory}")

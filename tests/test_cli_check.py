@@ -127,7 +127,7 @@ def test_check_exits_1_and_shows_the_failed_preflight_when_an_authorization_head
         ),
         pytest.param(
             ["myapp:app", "--header", "Authorization"],
-            'e2ekit: error: header "Authorization" must be written as "Name: value"',
+            "e2ekit: error: header 'Authorization' must be written as \"Name: value\"",
             id="bad-header",
         ),
     ],

@@ -24,9 +24,10 @@ def test_the_wildcard_explanation_agrees_with_the_engine_and_renders_its_console
     assert explanation is not None
     assert (explanation.allowed, explanation.agrees) == (False, True)
     assert explanation.check == "cors-check.wildcard-with-credentials"
-    assert (
-        explanation.fix
-        == f"list the page origin ('{result.page_origin}') instead of '*' in allow_origins when credentials are included"
+    # The app's CORSMiddleware does not allow credentials either: the fix names both changes it needs.
+    assert explanation.fix == (
+        f"list the page origin ('{result.page_origin}') instead of '*' in allow_origins and set "
+        "allow_credentials=True when credentials are included"
     )
     assert sorted(explanation.messages) == ["chromium", "firefox", "webkit"]
     if result.console is not None:

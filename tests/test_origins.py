@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from e2ekit import Origin, OriginError, SiteRelation, site_relation
+from e2ekit import Origin, OriginError, SiteRelation
+from e2ekit._probing.origins import site_relation
 
 
 @pytest.mark.parametrize(

@@ -93,7 +93,7 @@ def test_an_engine_that_is_not_installed_is_skipped_with_the_command_that_instal
 
     outcome.assert_outcomes(skipped=2)
     outcome.stdout.fnmatch_lines(
-        ["SKIPPED * chromium is not installed for Playwright: run `playwright install --with-deps chromium`*"]
+        ["SKIPPED * chromium is not installed: run `playwright install --with-deps chromium` (or, on Debian/Ubuntu*"]
     )
 
 
@@ -103,7 +103,9 @@ def test_require_engines_turns_a_missing_engine_into_a_failure(no_browser_instal
     )
 
     outcome.assert_outcomes(errors=2)
-    outcome.stdout.fnmatch_lines(["*chromium could not be started: chromium is not installed for Playwright*"])
+    outcome.stdout.fnmatch_lines(
+        ["*chromium could not be started: chromium is not installed: run `playwright install --with-deps chromium`*"]
+    )
 
 
 def test_an_engine_executable_that_does_not_exist_fails_the_tests_instead_of_skipping_them(

@@ -159,3 +159,77 @@ def test_an_app_whose_startup_fails_is_reported_with_its_message(topology: Topol
     with pytest.raises(AppStartupError) as caught:
         topology.start_app(Starlette(lifespan=lifespan))
     assert str(caught.value) == "the app's startup failed: ConnectionError: database unreachable"
+
+
+def test_the_browser_gets_exactly_the_headers_the_app_sent_and_no_server_or_date_header_of_uvicorns(
+    topology: Topology,
+) -> None:
+    app = Starlette(routes=[Route("/api", lambda request: PlainTextResponse("hi", headers={"x-trace": "1"}))])
+    marker, recording = topology.router.register(app)
+
+    response = httpx.get(add_marker(f"{serve(topology)}/api", marker))
+
+    assert [name for name, _ in response.headers.multi_items()] == ["x-trace", "content-length", "content-type"]
+    assert list(recording.exchanges[0].response_headers) == list(response.headers.multi_items())
+
+
+def test_the_state_a_lifespan_yields_is_copied_into_each_request_scope(topology: Topology) -> None:
+    from collections.abc import AsyncIterator
+    from contextlib import asynccontextmanager
+    from typing import Any
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        yield {"db": "pool-1"}
+
+    async def read(request: Request) -> Response:
+        found = request.state.db
+        request.state.db = "changed by one request"
+        return PlainTextResponse(found)
+
+    app = Starlette(routes=[Route("/db", read)], lifespan=lifespan)
+    state = topology.start_app(app)
+    marker, _ = topology.router.register(app, state)
+    url = add_marker(f"{serve(topology)}/db", marker)
+
+    assert [httpx.get(url).text, httpx.get(url).text] == ["pool-1", "pool-1"]
+    assert state == {"db": "pool-1"}
+
+
+def test_an_app_whose_startup_never_completes_is_a_startup_error_after_the_timeout() -> None:
+    import asyncio
+    from collections.abc import AsyncIterator
+    from contextlib import asynccontextmanager
+
+    from e2ekit._errors import AppStartupError
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await asyncio.Event().wait()
+        yield
+
+    with Topology(startup_timeout=0.2) as topology, pytest.raises(AppStartupError) as caught:
+        topology.start_app(Starlette(lifespan=lifespan))
+    assert str(caught.value).startswith("the app's startup did not complete within 0.2 s")
+
+
+def test_a_shutdown_failure_is_raised_by_close_once_every_server_is_stopped() -> None:
+    from collections.abc import AsyncIterator
+    from contextlib import asynccontextmanager
+
+    from e2ekit._errors import AppShutdownError
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        raise RuntimeError("pool already closed")
+
+    topology = Topology()
+    topology.start_app(Starlette(lifespan=lifespan))
+    origin = serve(topology)
+
+    with pytest.raises(AppShutdownError) as caught:
+        topology.close()
+    assert str(caught.value) == "the app's shutdown failed: RuntimeError: pool already closed"
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{origin}{PAGE_PATH}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -10,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from e2ekit import EngineWorker
 
 APP = textwrap.dedent(
     """
@@ -33,6 +36,35 @@ APP = textwrap.dedent(
     @wildcard.get("/api/me")
     def wildcard_me():
         return {"user": "ada"}
+
+    @wildcard.put("/api/me")
+    def wildcard_update_me():
+        return {"user": "ada"}
+
+    # A bare middleware instance: its arguments live only in the headers it precomputed.
+    wrapped = CORSMiddleware(FastAPI(routes=wildcard.routes), allow_origins=["*"])
+    """
+)
+
+DJANGO_APP = textwrap.dedent(
+    """
+    from django.conf import settings
+    from django.http import JsonResponse
+    from django.urls import path
+
+    settings.configure(
+        SECRET_KEY="e2ekit-tests",
+        ALLOWED_HOSTS=["*"],
+        ROOT_URLCONF=__name__,
+        INSTALLED_APPS=["corsheaders"],
+        MIDDLEWARE=["corsheaders.middleware.CorsMiddleware", "django.middleware.common.CommonMiddleware"],
+        CORS_ALLOW_ALL_ORIGINS=True,
+    )
+
+    from django.core.asgi import get_asgi_application
+
+    urlpatterns = [path("api/me", lambda request: JsonResponse({"user": "ada"}))]
+    application = get_asgi_application()
     """
 )
 
@@ -50,6 +82,7 @@ CHROMIUM_WILDCARD = (
 @pytest.fixture
 def app_dir(tmp_path: Path) -> Path:
     (tmp_path / "api.py").write_text(APP)
+    (tmp_path / "django_api.py").write_text(DJANGO_APP)
     return tmp_path
 
 
@@ -167,3 +200,101 @@ def test_text_that_is_not_a_cors_message_exits_2_saying_what_was_expected(app_di
     assert run.stdout == ""
     assert run.stderr.startswith("e2ekit: error: expected a CORS error such as \"Access to fetch at '...' from origin")
     assert run.stderr.rstrip().endswith('found: "TypeError: undefined is not a function"')
+
+
+def page_origin_in(fix_line: str) -> str:
+    """The page origin the OS picked, as the --fix line names it (the tests let e2ekit pick the page's port, so that
+    runs side by side never compete for one)."""
+    found = re.search(r"\('(http://localhost:\d+)'\)|\['(http://localhost:\d+)'\]", fix_line)
+    assert found is not None, fix_line
+    return found.group(1) or found.group(2)
+
+
+@pytest.mark.parametrize(
+    ("app", "change"),
+    [
+        pytest.param(
+            "api:wildcard",
+            "list the page origin ('{page}') instead of '*' in allow_origins and set allow_credentials=True",
+            id="fastapi",
+        ),
+        pytest.param(
+            "django_api:application",
+            "set CORS_ALLOWED_ORIGINS = ['{page}'] instead of CORS_ALLOW_ALL_ORIGINS = True and set "
+            "CORS_ALLOW_CREDENTIALS = True",
+            id="django",
+        ),
+    ],
+)
+def test_fix_of_a_wildcard_with_credentials_ends_allowed_and_prints_the_complete_change(
+    app_dir: Path, e2e_engine: EngineWorker, browser_name: str, app: str, change: str
+) -> None:
+    run = repro(
+        app_dir,
+        CHROMIUM_WILDCARD,
+        "--app",
+        app,
+        "--page-origin",
+        "http://localhost",
+        "--browser",
+        browser_name,
+        "--fix",
+    )
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"{browser_name} ({e2e_engine.info.backend}): REPRODUCED" in run.stdout
+    last = run.stdout.rstrip().splitlines()[-1]
+    page = page_origin_in(last)
+    assert last == f"--fix: {change.format(page=page)}: {browser_name} ALLOWED; every engine now allows it"
+
+
+def test_fix_goes_on_while_a_new_cause_blocks_and_prints_each_step(
+    app_dir: Path, e2e_engine: EngineWorker, browser_name: str
+) -> None:
+    run = repro(
+        app_dir,
+        CHROMIUM_METHOD,
+        "--app",
+        "api:wildcard",
+        "--page-origin",
+        "http://localhost",
+        "--credentials",
+        "include",
+        "--browser",
+        browser_name,
+        "--fix",
+    )
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    last = run.stdout.rstrip().splitlines()[-3:]
+    origins = f"list the page origin ('{page_origin_in(last[0])}') instead of '*' in allow_origins and set allow_credentials=True"
+    assert last == [
+        f"--fix step 1: {origins}: {browser_name} BLOCKED",
+        f"--fix step 2: add 'PUT' to allow_methods: {browser_name} ALLOWED",
+        f"--fix: {origins} and add 'PUT' to allow_methods: {browser_name} ALLOWED; every engine now allows it",
+    ]
+
+
+def test_fix_that_cannot_be_applied_in_process_prints_the_change_and_keeps_the_reproductions_exit_code(
+    app_dir: Path,
+) -> None:
+    run = repro(
+        app_dir,
+        CHROMIUM_WILDCARD,
+        "--app",
+        "api:wrapped",
+        "--page-origin",
+        "http://localhost",
+        "--browser",
+        "chromium",
+        "--fix",
+    )
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "reproduced in 1 of 1 engines: chromium" in run.stdout
+    last = run.stdout.rstrip().splitlines()[-1]
+    assert last == (
+        "--fix: Starlette CORSMiddleware cannot be changed in-process here; make this change in the app's "
+        f"configuration: list the page origin ('{page_origin_in(last)}') instead of '*' in allow_origins and set "
+        "allow_credentials=True"
+    )

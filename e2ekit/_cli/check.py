@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from e2ekit._cli.engine_runs import engine_exit_code, engine_lines, split_engine_errors
-from e2ekit._cli.errors import EXIT_ALLOWED, EXIT_BLOCKED
-from e2ekit._cli.options import add_app_arguments, add_engine_arguments, app_from, engines_from, unavailable_is_an_error
+from e2ekit._cli.exit_codes import EXIT_ALLOWED, EXIT_BLOCKED, engine_exit_code, engine_lines, split_engine_errors
+from e2ekit._cli.options import (
+    add_app_arguments,
+    add_engine_arguments,
+    app_from,
+    engines_from,
+    topology_from,
+    unavailable_is_an_error,
+)
 from e2ekit._probing.origins import Origin
 from e2ekit._probing.probe import CREDENTIALS_MODES, FETCH_MODES, REDIRECT_MODES, Probe, parse_header
 from e2ekit._probing.result import ProbeResult, Verdict
 from e2ekit._probing.runs import EngineRun, run_in_engines
 from e2ekit._probing.session import DEFAULT_PAGE_ORIGIN, DEFAULT_TARGET_ORIGIN, Session
-from e2ekit._serving.topology import SAME_ORIGIN, Topology
+from e2ekit._serving.apps import default_path
+from e2ekit._serving.topology import SAME_ORIGIN
 
 __all__ = ["add_parser", "exit_code", "run"]
 
@@ -26,7 +34,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="run fetch() from a page origin against the app in real browsers",
         description="Serve APP on a loopback target origin, open a page on the page origin, run fetch() from it in "
         "each engine, and print ALLOWED or BLOCKED with the reason. Exit 0 if every probe was allowed, 1 if any "
-        "was blocked, 2 on bad input, 3 if an engine failed.",
+        "was blocked, 2 on bad input, 3 if an engine failed, 4 if the app failed at shutdown (after the results).",
     )
     add_app_arguments(parser)
     parser.add_argument(
@@ -40,7 +48,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help=f'origin that serves APP (default: {DEFAULT_TARGET_ORIGIN}); "{SAME_ORIGIN}" for the page\'s own origin',
     )
     parser.add_argument(
-        "--path", action="append", default=[], help="path to fetch, with query (default: /); repeatable, one probe each"
+        "--path",
+        action="append",
+        default=[],
+        help="path to fetch, with query (default: /, or the path of a URL APP); repeatable, one probe each",
     )
     parser.add_argument("--method", default="GET", help="HTTP method (default: GET)")
     parser.add_argument(
@@ -77,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     headers = [parse_header(text) for text in args.header]
     probes = [
         Probe(path, args.method, headers, args.body, args.credentials, args.mode, args.redirect)  # type: ignore[arg-type]
-        for path in args.path or ["/"]
+        for path in args.path or [default_path(app)]
     ]
     specs = engines_from(args)
 
@@ -88,23 +99,28 @@ def run(args: argparse.Namespace) -> int:
             session.visit(app, path, target_origin=target)
         return session.run(app, probes, page_origin=args.page_origin, target_origin=args.target_origin)
 
-    with Topology() as topology:
+    # The results are printed before the app is shut down: a shutdown that fails, hangs or ends the process
+    # (Chainlit's ends with os._exit(0)) comes after them, reported on its own (exit 4).
+    with topology_from(args) as topology:
+        # Started before any browser: an app that cannot start is bad input, found in seconds.
+        topology.start_app(topology.app(app))
         runs = run_in_engines(specs, job, topology=topology)
-    results = [result for engine_run in runs for result in engine_run.value or []]
-    skipped, failures = split_engine_errors(runs, strict=unavailable_is_an_error(args))
-    if args.json:
-        document = {
-            "results": [result.to_json() for result in results],
-            "engines_skipped": skipped,
-            "engine_errors": failures,
-        }
-        print(json.dumps(document, indent=2))
-    else:
-        for result in results:
-            print(result, end="\n\n")
-        print(engine_lines(skipped, failures), end="")
-        print(_summary(results, len(failures)))
-    return exit_code(results, runs, failures)
+        results = [result for engine_run in runs for result in engine_run.value or []]
+        skipped, failures = split_engine_errors(runs, strict=unavailable_is_an_error(args))
+        if args.json:
+            document = {
+                "results": [result.to_json() for result in results],
+                "engines_skipped": skipped,
+                "engine_errors": failures,
+            }
+            print(json.dumps(document, indent=2))
+        else:
+            for result in results:
+                print(result, end="\n\n")
+            print(engine_lines(skipped, failures), end="")
+            print(_summary(results, len(failures)))
+        sys.stdout.flush()
+        return exit_code(results, runs, failures)
 
 
 def _summary(results: list[ProbeResult], engine_errors: int) -> str:

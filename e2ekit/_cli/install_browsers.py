@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from e2ekit._cli.errors import UsageError
 from e2ekit._engines.base import ENGINE_NAMES
 from e2ekit._engines.discovery import discover_engines
 from e2ekit._engines.install import install_browsers
+from e2ekit._errors import UsageError
 
 __all__ = ["add_parser", "run"]
 

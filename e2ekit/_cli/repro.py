@@ -8,19 +8,19 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from e2ekit._cli.engine_runs import engine_exit_code, engine_lines, split_engine_errors
-from e2ekit._cli.errors import EXIT_ALLOWED, EXIT_BLOCKED, UsageError
+from e2ekit._cli.exit_codes import EXIT_ALLOWED, EXIT_BLOCKED, engine_exit_code, engine_lines, split_engine_errors
 from e2ekit._cli.options import add_engine_arguments, engines_from, unavailable_is_an_error
+from e2ekit._errors import ConsoleTextError, UsageError
+from e2ekit._frameworks import CorsSetup, detect
 from e2ekit._probing.probe import CREDENTIALS_MODES, parse_header
 from e2ekit._probing.result import ProbeResult
 from e2ekit._probing.runs import EngineRun, run_in_engines
 from e2ekit._probing.session import Session
-from e2ekit._repro import PolicyFixError, ReproRequest, apply_fix, fix_for, reconstruct, same_cause
-from e2ekit._repro.causes import cause_of
+from e2ekit._repro import FixOutcome, ReproRequest, cause_of, fix_until_allowed, reconstruct, same_cause
 from e2ekit._serving.apps import load_app
 from e2ekit._serving.asgi import ASGIApp
 from e2ekit._serving.topology import Topology
-from e2ekit._wordings import ConsoleReport, ConsoleTextError, parse_console_text
+from e2ekit._wordings import ParsedMessage, parse_console_text
 
 __all__ = ["add_parser", "run"]
 
@@ -31,13 +31,15 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="reproduce a pasted CORS console error against the app",
         description="Parse a CORS console message (Chromium, Firefox or WebKit wording), rebuild the request it "
         "implies, run it against APP in each engine and say whether the same failure happens, why, and what fixes "
-        "it. Exit 0 if it reproduced in every engine that ran (with --fix: if every engine allows the fixed app), "
-        "1 otherwise, 2 on bad input, 3 if an engine failed.",
+        "it. Exit 0 if it reproduced in every engine that ran (with --fix: if every engine allows the fixed app; "
+        "where the fix cannot be applied in-process, as without --fix), 1 otherwise, 2 on bad input, 3 if an "
+        "engine failed.",
     )
     parser.add_argument(
         "message",
         metavar="TEXT",
-        help='the console text, e.g. "Access to fetch at ... has been blocked by CORS policy: ..."; - reads standard input',
+        help='the console text, e.g. "Access to fetch at ... has been blocked by CORS policy: ..."; '
+        "- reads standard input",
     )
     parser.add_argument("--app", required=True, help='the ASGI app under test as "module:attribute"')
     parser.add_argument("--factory", action="store_true", help="--app is a callable that returns the app")
@@ -64,7 +66,11 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         choices=CREDENTIALS_MODES,
         help="credentials mode, when the message does not imply it",
     )
-    parser.add_argument("--fix", action="store_true", help="apply the suggested CORSMiddleware change and run again")
+    parser.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the suggested change to the app's CORS configuration and run again, until allowed (5 steps)",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     add_engine_arguments(parser)
     parser.set_defaults(run=run)
@@ -88,32 +94,33 @@ def run(args: argparse.Namespace) -> int:
     app = load_app(args.app, factory=args.factory, app_dir=args.app_dir)
     specs = engines_from(args)
     strict = unavailable_is_an_error(args)
+    setup = detect(app)
     with Topology() as topology:
         runs = _run(app, request, specs, topology)
         results = [r for engine_run in runs for r in engine_run.value or []]
-        fixed: list[ProbeResult] | None = None
-        fix = None
-        if args.fix:
-            fix = next((f for r in results if (f := fix_for(cause_of(r), r)) is not None), None)
-            if fix is not None:
-                try:
-                    apply_fix(app, fix)
-                except PolicyFixError as error:
-                    raise UsageError(str(error)) from None
-                fixed = [r for engine_run in _run(app, request, specs, topology) for r in engine_run.value or []]
+        outcome: FixOutcome | None = None
+        if args.fix and results:
+
+            def again() -> list[ProbeResult]:
+                return [r for engine_run in _run(app, request, specs, topology) for r in engine_run.value or []]
+
+            outcome = fix_until_allowed(app, results, again)
     skipped, failures = split_engine_errors(runs, strict=strict)
     if args.json:
-        print(json.dumps(_document(report, request, results, fix, fixed, skipped, failures), indent=2))
+        print(json.dumps(_document(report, request, results, setup, outcome, skipped, failures), indent=2))
     else:
-        print(_text(report, request, results, skipped, failures))
-        if args.fix:
-            print(_fix_text(fix, fixed))
+        print(_text(report, request, results, setup, skipped, failures))
+        if outcome is not None:
+            print(_fix_text(outcome))
     code = engine_exit_code(results, runs, failures)
     if code is not None:
         return code
-    if args.fix:
-        return EXIT_ALLOWED if fixed and all(r.allowed for r in fixed) else EXIT_BLOCKED
-    return EXIT_ALLOWED if all(same_cause(report.check, r) for r in results) else EXIT_BLOCKED
+    reproduced = EXIT_ALLOWED if all(same_cause(report.check, r, setup) for r in results) else EXIT_BLOCKED
+    if outcome is None or not outcome.steps:
+        # Nothing was changed (no change fixes this cause, or it cannot be applied in-process): the reproduction's
+        # verdict stands.
+        return reproduced
+    return EXIT_ALLOWED if outcome.allowed else EXIT_BLOCKED
 
 
 def _read(message: str) -> str:
@@ -132,9 +139,10 @@ def _run(
 
 
 def _text(
-    report: ConsoleReport,
+    report: ParsedMessage,
     request: ReproRequest,
     results: list[ProbeResult],
+    setup: CorsSetup,
     skipped: dict[str, str],
     failures: dict[str, str],
 ) -> str:
@@ -146,11 +154,15 @@ def _text(
     ]
     lines += [f"assumed: {assumption}" for assumption in request.assumptions]
     lines.append("")
+    lines.append(
+        f"CORS configuration: {setup.framework.name}" + (f" ({setup.policy.where})" if setup.policy.where else "")
+    )
+    lines.append("")
     for result in results:
-        lines += _engine_lines(report, result)
+        lines += _engine_lines(report, result, setup)
     if skipped or failures:
         lines += [engine_lines(skipped, failures).rstrip(), ""]
-    reproduced = [r.engine.name for r in results if same_cause(report.check, r)]
+    reproduced = [r.engine.name for r in results if same_cause(report.check, r, setup)]
     lines.append(
         f"reproduced in {len(reproduced)} of {len(results)} engines"
         + (f": {', '.join(reproduced)}" if reproduced else "")
@@ -158,17 +170,17 @@ def _text(
     return "\n".join(lines)
 
 
-def _engine_lines(report: ConsoleReport, result: ProbeResult) -> list[str]:
+def _engine_lines(report: ParsedMessage, result: ProbeResult, setup: CorsSetup) -> list[str]:
     name = f"{result.engine.name} ({result.engine.backend})"
     explanation = result.explanation
-    if same_cause(report.check, result):
+    if same_cause(report.check, result, setup):
         head = f"{name}: REPRODUCED"
         if explanation is not None and explanation.check != report.check:
             head += f" (same cause; this app's response makes it {explanation.check})"
     elif result.allowed:
         head = f"{name}: NOT REPRODUCED: this app's response was allowed"
     else:
-        head = f"{name}: NOT REPRODUCED: blocked for another cause ({cause_of(result) or result.verdict})"
+        head = f"{name}: NOT REPRODUCED: blocked for another cause ({cause_of(result, setup) or result.verdict})"
     lines = [head]
     if result.console is None:
         lines.append(f"  console: capture unavailable; JavaScript: {result.js_error or f'status {result.status}'}")
@@ -181,22 +193,38 @@ def _engine_lines(report: ConsoleReport, result: ProbeResult) -> list[str]:
     return [*lines, ""]
 
 
-def _fix_text(fix: Any, fixed: list[ProbeResult] | None) -> str:
-    if fix is None or fixed is None:
-        return "--fix: no CORSMiddleware parameter change fixes this cause; see the fix sentence above"
-    verdicts = ", ".join(f"{r.engine.name} {r.verdict}" for r in fixed)
-    every = all(r.allowed for r in fixed)
-    return f"--fix: {fix}: {verdicts}" + (
-        "; every engine now allows it" if every else "; not every engine allows it yet"
-    )
+def _fix_text(outcome: FixOutcome) -> str:
+    name = outcome.setup.framework.name
+    lines = []
+    if len(outcome.steps) > 1:
+        lines += [
+            f"--fix step {n}: {step.wording}: {_verdicts(step.results)}" for n, step in enumerate(outcome.steps, 1)
+        ]
+    if outcome.steps:
+        every = "; every engine now allows it" if outcome.allowed else "; not every engine allows it yet"
+        lines.append(f"--fix: {outcome.wording}: {_verdicts(outcome.results)}{every}")
+    if outcome.unapplied is not None:
+        lines.append(
+            f"--fix: {name} cannot be changed in-process here; make this change in the app's configuration: "
+            f"{outcome.unapplied}"
+        )
+    elif outcome.stopped is not None:
+        lines.append(f"--fix: {outcome.stopped}; see the fix sentence above")
+    elif not outcome.steps:
+        lines.append("--fix: nothing to fix: every engine allows the request")
+    return "\n".join(lines)
+
+
+def _verdicts(results: Sequence[ProbeResult]) -> str:
+    return ", ".join(f"{r.engine.name} {r.verdict}" for r in results)
 
 
 def _document(
-    report: ConsoleReport,
+    report: ParsedMessage,
     request: ReproRequest,
     results: list[ProbeResult],
-    fix: Any,
-    fixed: list[ProbeResult] | None,
+    setup: CorsSetup,
+    outcome: FixOutcome | None,
     skipped: dict[str, str],
     failures: dict[str, str],
 ) -> dict[str, Any]:
@@ -208,9 +236,14 @@ def _document(
             "target_origin": request.target_origin,
             "assumptions": list(request.assumptions),
         },
-        "results": [dict(r.to_json(), reproduced=same_cause(report.check, r)) for r in results],
-        "fix": None if fix is None else str(fix),
-        "fixed_results": None if fixed is None else [r.to_json() for r in fixed],
+        "cors_configuration": {"framework": setup.framework.name, "where": setup.policy.where},
+        "results": [dict(r.to_json(), reproduced=same_cause(report.check, r, setup)) for r in results],
+        "fix": None if outcome is None or not outcome.steps else outcome.wording,
+        "fix_steps": None
+        if outcome is None
+        else [{"change": step.wording, "results": [r.to_json() for r in step.results]} for step in outcome.steps],
+        "fix_unapplied": None if outcome is None else outcome.unapplied,
+        "fixed_results": None if outcome is None or not outcome.steps else [r.to_json() for r in outcome.results],
         "engines_skipped": skipped,
         "engine_errors": failures,
     }

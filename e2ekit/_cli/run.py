@@ -8,14 +8,14 @@ import os
 import sys
 from pathlib import Path
 
-from e2ekit._cli.errors import EXIT_ENGINE_ERROR, UsageError
+from e2ekit._cli.exit_codes import EXIT_ENGINE_ERROR
 from e2ekit._cli.options import add_engine_arguments, engines_from, unavailable_is_an_error
-from e2ekit._engines.base import EngineUnavailable
+from e2ekit._errors import UsageError
 from e2ekit._reports import render_matrix, write_html, write_junit, write_reports
 from e2ekit._reports.json_report import report_json
 from e2ekit._scenarios.loader import load_scenarios
 from e2ekit._scenarios.outcome import ProbeOutcome
-from e2ekit._scenarios.runner import outcomes_in_order, prepare_scenarios, run_by_engine
+from e2ekit._scenarios.runner import run_scenarios
 from e2ekit._serving.topology import Topology
 
 __all__ = ["DEFAULT_PATH", "EXIT_MISMATCH", "EXIT_PASSED", "add_parser", "run"]
@@ -32,7 +32,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         description="Run every scenario of PATHS (TOML files, or directories of them) in each engine, beside the "
         "header-only check a conventional test would make, and print the matrix. Exit 0 if every expectation was "
         "met, 1 if any was not, 2 on bad input (a scenario file, an option, a named engine that is not installed), "
-        "3 if an engine failed.",
+        "3 if an engine failed, 4 if an app failed at shutdown (after the results).",
     )
     parser.add_argument(
         "paths", nargs="*", metavar="PATH", help=f"scenario files or directories (default: {DEFAULT_PATH})"
@@ -49,26 +49,24 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def run(args: argparse.Namespace) -> int:
     scenarios = load_scenarios(args.paths or [DEFAULT_PATH])
-    specs = engines_from(args)
+    # Reported before the apps are shut down: an app failing at shutdown comes after the results (exit 4).
     with Topology() as topology:
-        prepared = prepare_scenarios(scenarios, topology)
-        runs = run_by_engine(prepared, specs, topology=topology)
-    missing = [run for run in runs if isinstance(run.error, EngineUnavailable)]
-    if missing and unavailable_is_an_error(args):
-        raise UsageError("; ".join(str(run.error) for run in missing))
-    started = [run for run in runs if run not in missing]
-    if not started:
-        raise UsageError("no engine is installed: " + "; ".join(str(run.error) for run in missing))
-    for run_ in missing:
-        print(f"e2ekit: skipped {run_.spec.name}: {run_.error}", file=sys.stderr)
-    outcomes = outcomes_in_order(prepared, started)
-    engines = [run.spec.name for run in started]
-    if args.json:
-        print(json.dumps(report_json(outcomes), indent=2))
-    else:
-        print(render_matrix(outcomes, engines, color=_use_color()))
-    _write_files(args, outcomes)
-    return exit_code(outcomes)
+        result = run_scenarios(scenarios, engines_from(args), topology=topology)
+        missing = "; ".join(str(error) for error in result.unavailable.values())
+        if missing and unavailable_is_an_error(args):
+            raise UsageError(missing)
+        if not result.engines:
+            raise UsageError(f"no engine is installed: {missing}")
+        for name, error in result.unavailable.items():
+            print(f"e2ekit: skipped {name}: {error}", file=sys.stderr)
+        outcomes, engines = result.outcomes, result.engines
+        if args.json:
+            print(json.dumps(report_json(outcomes), indent=2))
+        else:
+            print(render_matrix(outcomes, engines, color=_use_color()))
+        _write_files(args, outcomes)
+        sys.stdout.flush()
+        return exit_code(outcomes)
 
 
 def exit_code(outcomes: list[ProbeOutcome]) -> int:

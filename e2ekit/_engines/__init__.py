@@ -3,11 +3,11 @@ engine spec resolves to a backend, is discovered, installed and launched on a wo
 
 from __future__ import annotations
 
-from e2ekit._engines.base import ENGINE_NAMES, Engine, EngineConfigError, EngineError, EngineInfo, EngineUnavailable
+from e2ekit._engines.base import ENGINE_NAMES, Engine, EngineInfo
 from e2ekit._engines.discovery import EngineAvailability, discover_engines
-from e2ekit._engines.launch import launch_engine
-from e2ekit._engines.selection import EngineSpec, EngineSpecError, parse_engine_specs
-from e2ekit._engines.worker import EngineWorker
+from e2ekit._engines.selection import EngineSpec, parse_engine_specs
+from e2ekit._engines.worker import EngineWorker, launch_engine
+from e2ekit._errors import EngineConfigError, EngineError, EngineSpecError, EngineUnavailable
 
 __all__ = [
     "ENGINE_NAMES",

@@ -6,21 +6,11 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ENGINE_NAMES", "Engine", "EngineConfigError", "EngineError", "EngineInfo", "EngineUnavailable"]
+from e2ekit._engines.probe_script import ProbeCall, ProbeReply
+
+__all__ = ["ENGINE_NAMES", "Engine", "EngineInfo"]
 
 ENGINE_NAMES = ("chromium", "firefox", "webkit")
-
-
-class EngineError(RuntimeError):
-    """A browser failed to start, stopped answering, or died."""
-
-
-class EngineUnavailable(EngineError):
-    """The engine is not installed here; the message names the command that installs it."""
-
-
-class EngineConfigError(EngineError):
-    """The engine was configured with something that does not work, such as an executable path that does not exist."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +46,7 @@ class Engine(ABC):
         """Load ``url`` as a top-level document in the page (the probe page, or a visit that sets cookies)."""
 
     @abstractmethod
-    def run_probes(self, probes: list[dict[str, Any]], timeout: float) -> list[dict[str, Any]]:
+    def run_probes(self, probes: list[ProbeCall], timeout: float) -> list[ProbeReply]:
         """Run the probe function over ``probes`` in the current document and return its outcomes, in order."""
 
     @abstractmethod

@@ -13,11 +13,11 @@ import subprocess
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from e2ekit._engines.base import ENGINE_NAMES, EngineConfigError, EngineUnavailable
+from e2ekit._engines.base import ENGINE_NAMES
 from e2ekit._engines.install import install_command
-from e2ekit._engines.playwright_builds import installed_playwright_builds, playwright_build_version
-from e2ekit._engines.resolution import EnginePlan, resolve_engine
-from e2ekit._engines.selection import EngineSpec
+from e2ekit._engines.playwright import installed_playwright_builds, playwright_build_version
+from e2ekit._engines.selection import EnginePlan, EngineSpec, resolve_engine
+from e2ekit._errors import EngineConfigError, EngineUnavailable
 
 __all__ = ["EngineAvailability", "discover_engines"]
 

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import tempfile
 import threading
+from functools import cache
+from importlib.util import find_spec
 from typing import Any
 
+import psutil
 from playwright.sync_api import ConsoleMessage, Error, Playwright, sync_playwright
 
-from e2ekit._engines.base import Engine, EngineInfo, EngineUnavailable
-from e2ekit._engines.install import install_command
-from e2ekit._engines.probe_script import PROBE_FUNCTION
+from e2ekit._engines.base import ENGINE_NAMES, Engine, EngineInfo
+from e2ekit._engines.probe_script import PROBE_FUNCTION, ProbeCall, ProbeReply
+from e2ekit._engines.processes import ProcessSession
 from e2ekit._serving.marker import markers_in
 
-__all__ = ["SYSTEM_CHROMIUM_ARGS", "SYSTEM_CHROMIUM_CANDIDATES", "PlaywrightEngine", "find_system_chromium"]
+__all__ = [
+    "SYSTEM_CHROMIUM_ARGS",
+    "SYSTEM_CHROMIUM_CANDIDATES",
+    "PlaywrightEngine",
+    "find_system_chromium",
+    "installed_playwright_builds",
+    "playwright_build_version",
+]
 
 SYSTEM_CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
@@ -38,23 +50,37 @@ def find_system_chromium() -> str | None:
 
 
 class PlaywrightEngine(Engine):
-    """A browser launched by Playwright, with one context and one page for the whole run."""
+    """A browser launched by Playwright, with one context and one page for the whole run.
 
-    def __init__(self, name: str, executable: str | None = None, launch_args: dict[str, Any] | None = None) -> None:
+    The browser and everything it forks carry the process session's token (Playwright's ``env`` launch option), so
+    the worker can kill them from another thread when a run is interrupted, and the watchdog can reap them should
+    the kit die; Playwright's Node driver itself exits when its pipe from the kit closes.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        executable: str | None = None,
+        launch_args: dict[str, Any] | None = None,
+        processes: ProcessSession | None = None,
+    ) -> None:
+        self.processes = processes or ProcessSession(name)
         self._playwright: Playwright | None = sync_playwright().start()
         self._console: list[tuple[str, str]] = []
         self._console_lock = threading.Lock()
         try:
             browser_type = getattr(self._playwright, name)
             args = dict(launch_args or {})
-            if executable is None and not os.path.exists(browser_type.executable_path):
-                executable = find_system_chromium() if name == "chromium" else None
-                if executable is None:
-                    raise EngineUnavailable(f"{name} is not installed for Playwright: run {install_command(name)}")
+            args["env"] = self.processes.env(args.get("env"), temp_dir=False)
+            # A terminal's Ctrl-C reaches the Node driver too (it shares the kit's process group); by default its
+            # launcher then closes the browser and exits on its own, racing the kit's orderly stop.
+            args.setdefault("handle_sigint", False)
             if executable is not None:
                 args["executable_path"] = executable
                 args["args"] = [*args.get("args", []), *SYSTEM_CHROMIUM_ARGS]
             self._browser = browser_type.launch(**args)
+            for directory in _browser_directories(self.processes):
+                self.processes.remove_on_close(directory)
             self._context = self._browser.new_context()
             self._page = self._context.new_page()
         except BaseException:
@@ -75,8 +101,8 @@ class PlaywrightEngine(Engine):
     def navigate(self, url: str, timeout: float) -> None:
         self._page.goto(url, timeout=timeout * 1000, wait_until="load")
 
-    def run_probes(self, probes: list[dict[str, Any]], timeout: float) -> list[dict[str, Any]]:
-        outcomes: list[dict[str, Any]] = self._page.evaluate(PROBE_FUNCTION, probes)
+    def run_probes(self, probes: list[ProbeCall], timeout: float) -> list[ProbeReply]:
+        outcomes: list[ProbeReply] = self._page.evaluate(PROBE_FUNCTION, probes)
         return outcomes
 
     def collect_console(self, markers: set[int], timeout: float) -> dict[int, list[str]]:
@@ -112,4 +138,75 @@ class PlaywrightEngine(Engine):
             if hasattr(self, "_browser"):
                 self._browser.close()
         finally:
-            playwright.stop()
+            try:
+                playwright.stop()
+            finally:
+                self.processes.close()
+
+
+def _browser_directories(processes: ProcessSession) -> list[str]:
+    """The directories the browser made outside the session's: Playwright's profile (``--user-data-dir``), and the
+    one of Chromium's singleton socket, which its ``SingletonSocket`` link in the profile names. Playwright removes
+    both when it closes the browser; a browser that is killed (an interrupted run, a reaped orphan) leaves them."""
+    found = []
+    temp = os.path.realpath(tempfile.gettempdir())
+    for pid in processes.pids():
+        try:
+            arguments = psutil.Process(pid).cmdline()
+        except psutil.Error:
+            continue
+        for argument in arguments:
+            if argument.startswith("--user-data-dir="):
+                profile = argument.partition("=")[2]
+                found.append(profile)
+                try:
+                    found.append(os.path.dirname(os.readlink(os.path.join(profile, "SingletonSocket"))))
+                except OSError:
+                    pass
+    return sorted({path for path in found if os.path.realpath(path).startswith(temp + os.sep)})
+
+
+@cache
+def installed_playwright_builds() -> dict[str, str]:
+    """Engine name -> executable, for each of Playwright's own builds that is installed (~0.4 s, once per process:
+    resolving a spec and ``e2ekit browsers`` ask it, and the builds do not change during a run)."""
+    found: dict[str, str] = {}
+    failure: list[Error] = []
+
+    def look() -> None:
+        try:
+            with sync_playwright() as playwright:
+                for name in ENGINE_NAMES:
+                    path = getattr(playwright, name).executable_path
+                    if os.path.exists(path):
+                        found[name] = path
+        except Error as error:
+            failure.append(error)
+
+    # On a thread of its own: Playwright's sync API refuses a thread that runs an asyncio loop, and the caller's
+    # thread may (a pytest-asyncio test, or a Playwright user on the main thread).
+    thread = threading.Thread(target=look, name="e2ekit-playwright-builds")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return found
+
+
+def playwright_build_version(name: str) -> str | None:
+    """The browser version of Playwright's build of ``name``, from the browsers.json its driver ships."""
+    return _build_versions().get(name)
+
+
+@cache
+def _build_versions() -> dict[str, str]:
+    spec = find_spec("playwright")
+    if spec is None or spec.origin is None:
+        return {}
+    path = os.path.join(os.path.dirname(spec.origin), "driver", "package", "browsers.json")
+    try:
+        with open(path, encoding="utf-8") as file:
+            browsers = json.load(file)["browsers"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    return {entry["name"]: entry["browserVersion"] for entry in browsers if entry.get("browserVersion")}

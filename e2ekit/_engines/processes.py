@@ -1,32 +1,51 @@
-"""The processes a backend starts (driver, browser, display) and the temporary directory they write into.
+"""The processes an engine starts (driver, browser, display) and the temporary directory they write into.
 
 A WebDriver backend starts one driver process, but the browser it launches forks many more (Firefox: a dozen
 content and utility processes, and a crash helper that calls setsid() and is reparented to init; WebKitGTK: network
 and web processes that outlive MiniBrowser by a moment). When the browser is killed, its children are orphaned and
-leave the driver's process tree. So membership is not read from the tree: every process is started with a unique
-token in its environment, which all descendants inherit, and ``close()`` kills every process carrying it.
+leave the driver's process tree. So membership is not read from the tree: every process is started with a token in
+its environment, which all descendants inherit, and ``close()`` kills every process carrying it.
+
+How each process dies with the kit, whatever ends it:
+
+- ``close()``, on every normal path, on Ctrl-C and SIGTERM (the CLI turns both into a clean stop), and at
+  interpreter exit for a session nobody closed;
+- the processes a session starts itself (driver, Xvfb) are tied to the kit on Linux: ``PR_SET_PDEATHSIG`` makes the
+  kernel signal them when the thread that started them ends, and with it the kit. That is an engine's own worker
+  thread, which lives as long as the engine;
+- what cannot be tied (the browser and everything it forks; Playwright's browser is started by its Node driver) is
+  reaped by the watchdog of ``e2ekit._engines.orphans`` the moment the kit process ends, by SIGKILL too, or else by
+  the next run. Playwright's Node driver exits by itself when its pipe from the kit closes.
 """
 
 from __future__ import annotations
 
 import atexit
+import ctypes
+import functools
 import os
-import secrets
-import select
-import shutil
 import signal
 import subprocess
-import tempfile
+import sys
 import threading
-import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["TOKEN_VARIABLE", "ProcessSession", "is_running"]
+import psutil
 
-TOKEN_VARIABLE = "E2EKIT_PROCESS_SESSION"
+from e2ekit._engines import orphans
+from e2ekit._engines.orphans import (
+    PATHS_FILE,
+    TOKEN_VARIABLE,
+    create_session_directory,
+    is_alive,
+    kill_session,
+    remove_session_files,
+)
+from e2ekit._errors import EngineError
 
-_HAS_PROC = os.path.isdir("/proc") and hasattr(os, "pidfd_open")
+__all__ = ["TOKEN_VARIABLE", "ProcessSession"]
+
 _LIVE: set[ProcessSession] = set()
 _LIVE_LOCK = threading.Lock()
 
@@ -35,157 +54,181 @@ class ProcessSession:
     """A set of processes, marked by an environment token, and their temporary directory; ``close()`` ends both.
 
     Processes are started in a session of their own (``start_new_session``): a Ctrl-C in the terminal then reaches
-    only the test process, whose cleanup stops the browsers in order instead of racing their own SIGINT handling.
+    only the kit, whose cleanup stops the browsers in order instead of racing their own SIGINT handling.
+    ``close()`` may be called from any thread, also while another starts a process: one started after it is killed.
     """
 
     def __init__(self, name: str) -> None:
-        self.token = f"{name}-{os.getpid()}-{secrets.token_hex(6)}"
-        self.temp_dir = tempfile.mkdtemp(prefix=f"e2ekit-{name}-")
+        _start_watchdog()
+        self.name = name
+        self.temp_dir, self._lock = create_session_directory(name)
+        self.token = os.path.basename(self.temp_dir)
         self._leaders: list[subprocess.Popen[Any]] = []
         self._cleanups: list[Callable[[], None]] = []
         self._closed = False
+        self._state = threading.Lock()
         with _LIVE_LOCK:
             _LIVE.add(self)
 
-    def env(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-        """The environment for a process of this session: TMPDIR is the session's directory (geckodriver copies
-        its profile there), and the token marks the process and everything it starts."""
-        return {**os.environ, **(extra or {}), "TMPDIR": self.temp_dir, TOKEN_VARIABLE: self.token}
-
     @property
-    def popen_kw(self) -> dict[str, Any]:
-        """Keyword arguments for ``subprocess.Popen`` (a fresh dict: Selenium's services pop keys from theirs)."""
-        return {"start_new_session": True}
+    def closed(self) -> bool:
+        return self._closed
+
+    def env(self, extra: Mapping[str, str] | None = None, *, temp_dir: bool = True) -> dict[str, str]:
+        """The environment for a process of this session: the token marks the process and everything it starts;
+        with ``temp_dir``, TMPDIR is the session's directory (geckodriver copies its profile there). Chromium
+        keeps the caller's: it puts a UNIX socket in TMPDIR, whose path must stay within ~100 characters."""
+        if self._closed:
+            raise EngineError(f"{self.name} was stopped")
+        env = {**os.environ, **(extra or {}), TOKEN_VARIABLE: self.token}
+        if temp_dir:
+            env["TMPDIR"] = self.temp_dir
+        return env
+
+    def popen_kw(self, die_with: int = signal.SIGKILL) -> dict[str, Any]:
+        """Keyword arguments for ``subprocess.Popen`` (a fresh dict: Selenium's services pop keys from theirs).
+
+        On Linux the process receives ``die_with`` when the starting thread ends (see the module's docstring).
+        """
+        if not sys.platform.startswith("linux"):
+            return {"start_new_session": True}
+        return {"start_new_session": True, "preexec_fn": _dying_with_parent(die_with)}
 
     def adopt(self, process: subprocess.Popen[Any]) -> None:
         """Remember a process this session started directly, so ``close()`` reaps it."""
-        self._leaders.append(process)
+        with self._state:
+            self._leaders.append(process)
+            closed = self._closed
+        if closed:
+            self._kill_all(5.0)
 
     def on_close(self, cleanup: Callable[[], None]) -> None:
         """Run ``cleanup`` first when the session closes, before the rest is killed: for a process that must
         stop gracefully to remove what it created (Xvfb and its socket)."""
-        self._cleanups.append(cleanup)
+        with self._state:
+            self._cleanups.append(cleanup)
+            closed = self._closed
+        if closed:
+            cleanup()
+
+    def remove_on_close(self, path: str) -> None:
+        """Remove the directory ``path`` (made elsewhere by a process of the session) when the session closes, or
+        when the reaper finds the session orphaned."""
+        with open(os.path.join(self.temp_dir, PATHS_FILE), "a", encoding="utf-8") as file:
+            file.write(f"{path}\n")
 
     def pids(self) -> list[int]:
-        """The running processes of this session (zombies excluded: they have exited)."""
-        if not _HAS_PROC:
-            return [process.pid for process in self._leaders if process.poll() is None]
-        marker = f"{TOKEN_VARIABLE}={self.token}".encode()
-        found = []
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry}/environ", "rb") as file:
-                    environ = file.read()
-            except OSError:  # gone meanwhile, or another user's process
-                continue
-            if marker in environ.split(b"\0") and is_running(int(entry)):
-                found.append(int(entry))
-        return found
+        """The running processes of this session."""
+        return [process.pid for process in orphans.tagged_processes().get(self.token, [])]
 
-    def children(self, pid: int) -> list[int] | None:
-        """The running processes of this session whose parent is ``pid``; None where /proc cannot tell."""
-        if not _HAS_PROC:
-            return None
-        return [child for child in self.pids() if _parent(child) == pid]
+    def children(self, pid: int) -> list[int]:
+        """The running children of ``pid`` (the browser of a driver); empty when ``pid`` itself is gone."""
+        try:
+            return [child.pid for child in psutil.Process(pid).children() if is_alive(child)]
+        except psutil.Error:
+            return []
 
     def close(self, timeout: float = 10.0) -> None:
         """Kill every process of the session, wait until they have exited, and remove the temporary directory."""
-        if self._closed:
-            return
-        self._closed = True
-        deadline = time.monotonic() + timeout
+        with self._state:
+            if self._closed:
+                return
+            self._closed = True
+            cleanups = list(self._cleanups)
         try:
-            for cleanup in reversed(self._cleanups):
+            for cleanup in reversed(cleanups):
                 cleanup()
         finally:
-            self._kill_all(deadline)
+            try:
+                self._kill_all(timeout)
+            finally:
+                remove_session_files(self.temp_dir)
+                os.close(self._lock)
+                with _LIVE_LOCK:
+                    _LIVE.discard(self)
 
-    def _kill_all(self, deadline: float) -> None:
+    def _kill_all(self, timeout: float) -> None:
+        with self._state:
+            leaders = list(self._leaders)
+        members = orphans.tagged_processes().get(self.token, [])
+        members += [process for process in _as_processes(leaders) if process not in members]
+        kill_session(self.token, members, timeout)
+        for leader in leaders:  # collect their exit status: no zombie stays behind
+            try:
+                leader.wait(0.5)
+            except subprocess.TimeoutExpired:
+                pass  # unkillable (uninterruptible sleep); nothing more a user process can do
+
+
+def _as_processes(popens: list[subprocess.Popen[Any]]) -> list[psutil.Process]:
+    found = []
+    for popen in popens:
+        if popen.poll() is None:
+            try:
+                found.append(psutil.Process(popen.pid))
+            except psutil.Error:
+                pass
+    return found
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+@functools.cache
+def _prctl() -> Any:
+    return ctypes.CDLL(None, use_errno=True).prctl
+
+
+def _dying_with_parent(die_with: int) -> Callable[[], None]:
+    # Runs in the child between fork and exec, where another thread may have held a lock at fork time: it calls
+    # nothing but two system calls, through a function looked up before the fork.
+    prctl = _prctl()
+    parent = os.getpid()
+
+    def tie() -> None:
+        prctl(_PR_SET_PDEATHSIG, die_with, 0, 0, 0)
+        if os.getppid() != parent:  # the kit ended before the tie was made
+            os.kill(os.getpid(), die_with)
+
+    return tie
+
+
+_watchdog: subprocess.Popen[bytes] | None = None
+_watchdog_pipe: int | None = None
+"""The pipe's write end, open until this process exits: its end of file is the watchdog's cue."""
+_watched_pid: int | None = None
+
+
+def _start_watchdog() -> None:
+    """Start this process's watchdog, once (see e2ekit._engines.orphans); it inherits only a pipe's read end, and
+    this process keeps the write end open until it exits."""
+    global _watchdog, _watchdog_pipe, _watched_pid
+    with _LIVE_LOCK:
+        if _watched_pid == os.getpid():
+            return
+        _watched_pid = os.getpid()
+        read_end, write_end = os.pipe()
         try:
-            if _HAS_PROC:
-                # A process being killed may have forked a moment before: look again until none is left.
-                for _ in range(5):
-                    pids = self.pids()
-                    if not pids:
-                        break
-                    _kill_and_wait(pids, deadline)
-            else:
-                for process in self._leaders:
-                    _kill_process_group(process)
-            for process in self._leaders:
-                try:
-                    process.wait(max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    pass  # unkillable (uninterruptible sleep); nothing more a user process can do
+            # -I: the script needs no e2ekit, and must not import modules beside it as top-level ones.
+            _watchdog = subprocess.Popen(
+                [sys.executable, "-I", orphans.__file__],
+                stdin=read_end,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        except OSError:  # no interpreter to run it (an embedded Python): reap what earlier runs left, here
+            os.close(write_end)
+            orphans.reap_orphans()
+        else:
+            _watchdog_pipe = write_end
         finally:
-            shutil.rmtree(self.temp_dir, ignore_errors=True)
-            with _LIVE_LOCK:
-                _LIVE.discard(self)
-
-
-def is_running(pid: int) -> bool:
-    """Whether ``pid`` exists and has not exited (a zombie has exited; only its parent has not reaped it yet)."""
-    fields = _stat_fields(pid)
-    return fields is not None and fields[0] not in (b"Z", b"X")
-
-
-def _parent(pid: int) -> int | None:
-    fields = _stat_fields(pid)
-    return None if fields is None else int(fields[1])
-
-
-def _stat_fields(pid: int) -> list[bytes] | None:
-    """/proc/<pid>/stat from the state on: [state, ppid, ...]."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as file:
-            stat = file.read()
-    except OSError:
-        return None
-    # The command name before them is in parentheses and may itself contain spaces or parentheses.
-    return stat[stat.rindex(b")") + 2 :].split()
-
-
-def _kill_and_wait(pids: list[int], deadline: float) -> None:
-    # pidfds name the process itself, not a number the kernel may reuse, and become readable when it exits: no
-    # polling loop, and no risk of killing an unrelated process that got a recycled pid.
-    poller = select.poll()
-    fds = []
-    try:
-        for pid in pids:
-            try:
-                fd = os.pidfd_open(pid)
-            except ProcessLookupError:
-                continue
-            fds.append(fd)
-            try:
-                signal.pidfd_send_signal(fd, signal.SIGKILL)
-            except ProcessLookupError:
-                continue
-            poller.register(fd, select.POLLIN)
-        pending = len(fds)
-        while pending and (remaining := deadline - time.monotonic()) > 0:
-            events = poller.poll(remaining * 1000)
-            for fd, _ in events:
-                poller.unregister(fd)
-            pending -= len(events)
-    finally:
-        for fd in fds:
-            os.close(fd)
-
-
-def _kill_process_group(process: subprocess.Popen[Any]) -> None:
-    # Without /proc (macOS): the process leads its own group (start_new_session), so its group is its descendants.
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+            os.close(read_end)
 
 
 @atexit.register
 def _close_all() -> None:
-    # Ctrl-C or an unhandled error may end the test process before an engine's close() ran.
+    # An unhandled error, or a Ctrl-C outside the CLI, may end the process before an engine's close() ran.
     with _LIVE_LOCK:
         sessions = list(_LIVE)
     for session in sessions:

@@ -19,11 +19,12 @@ from selenium.webdriver.remote.client_config import ClientConfig
 from selenium.webdriver.remote.remote_connection import RemoteConnection
 from urllib3.exceptions import HTTPError
 
-from e2ekit._engines.base import Engine, EngineError, EngineInfo
-from e2ekit._engines.probe_script import WEBDRIVER_PROBE_SCRIPT
+from e2ekit._engines.base import Engine, EngineInfo
+from e2ekit._engines.probe_script import WEBDRIVER_PROBE_SCRIPT, ProbeCall, ProbeReply
 from e2ekit._engines.processes import ProcessSession
 from e2ekit._engines.webdriver_browsers import WebDriverBrowser
 from e2ekit._engines.xvfb import VirtualDisplay
+from e2ekit._errors import EngineError
 from e2ekit._serving.marker import markers_in
 from e2ekit._serving.page import CLEAR_COOKIES_PATH
 
@@ -41,9 +42,12 @@ _DRIVER_ERRORS = (WebDriverException, HTTPError, OSError)
 class WebDriverEngine(Engine):
     """A browser behind a WebDriver server the engine starts, in a process session of its own."""
 
-    def __init__(self, browser: WebDriverBrowser, *, headless: bool = True) -> None:
+    def __init__(
+        self, browser: WebDriverBrowser, *, headless: bool = True, processes: ProcessSession | None = None
+    ) -> None:
         self.browser = browser
-        self.processes = ProcessSession(browser.engine)
+        self.processes = processes or ProcessSession(browser.engine)
+        """Every process of the engine; the worker kills them from its own thread when a run is interrupted."""
         self.display: VirtualDisplay | None = None
         """The Xvfb display the engine started, if it needed one."""
         self._driver: webdriver.Remote | None = None
@@ -57,7 +61,7 @@ class WebDriverEngine(Engine):
                 self.display = VirtualDisplay(self.processes)
                 extra_env["DISPLAY"] = self.display.name
             # Kept on self: Selenium's Service stops its process when garbage-collected.
-            self._service = browser.service(self.processes.env(extra_env), self.processes.popen_kw, self._log_path)
+            self._service = browser.service(self.processes.env(extra_env), self.processes.popen_kw(), self._log_path)
             self._service.start()
             self.processes.adopt(self._service.process)
             self._client.remote_server_addr = self._service.service_url
@@ -98,13 +102,13 @@ class WebDriverEngine(Engine):
             self._set_timeout("pageLoad", timeout)
             self.driver.get(url)
 
-    def run_probes(self, probes: list[dict[str, Any]], timeout: float) -> list[dict[str, Any]]:
+    def run_probes(self, probes: list[ProbeCall], timeout: float) -> list[ProbeReply]:
         with self._diagnosed():
             self._set_timeout("script", timeout)
             outcomes = self.driver.execute_async_script(WEBDRIVER_PROBE_SCRIPT, probes)
         if isinstance(outcomes, dict) and "fatal" in outcomes:
             raise EngineError(f"the probe function failed in {self.browser.engine}: {outcomes['fatal']}")
-        result: list[dict[str, Any]] = outcomes
+        result: list[ProbeReply] = outcomes
         return result
 
     def _set_timeout(self, kind: str, seconds: float) -> None:

@@ -23,10 +23,10 @@ from selenium.webdriver.safari.service import Service as SafariService
 from selenium.webdriver.webkitgtk.options import Options as WebKitGTKOptions
 from selenium.webdriver.webkitgtk.service import Service as WebKitGTKService
 
-from e2ekit._engines.base import EngineUnavailable
 from e2ekit._engines.geckodriver import GECKODRIVER_INSTALL, find_geckodriver
 from e2ekit._engines.install import install_command
 from e2ekit._engines.xvfb import XVFB_MISSING, display_is_missing
+from e2ekit._errors import EngineUnavailable
 
 __all__ = ["FIREFOX_CANDIDATES", "WebDriverBrowser", "find_minibrowser", "webdriver_browser"]
 

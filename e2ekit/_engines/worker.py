@@ -1,36 +1,130 @@
-"""Runs one engine on a thread of its own, with a timeout on every call.
+"""Runs one engine on a thread of its own, with a timeout on every call, and stops it at once when asked.
 
 Playwright's sync API belongs to the thread that started it, and a test process may already use Playwright on its
 main thread (pytest-playwright's ``page``): a dedicated thread per engine avoids both conflicts, and lets engines
-run side by side.
+run side by side. The thread is a daemon: an engine stuck in a browser call never holds up the interpreter's exit
+(the atexit cleanup of e2ekit._engines.processes still kills its processes).
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import queue
+import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from e2ekit._engines.base import Engine, EngineError, EngineInfo
+from e2ekit._engines.base import Engine, EngineInfo
+from e2ekit._engines.processes import ProcessSession
+from e2ekit._engines.selection import EngineSpec, resolve_engine
+from e2ekit._errors import EngineError
 
-__all__ = ["EngineWorker"]
+__all__ = [
+    "ABORT_TIMEOUT",
+    "CLOSE_TIMEOUT",
+    "LAUNCH_TIMEOUT",
+    "EngineInterrupted",
+    "EngineWorker",
+    "StopRequest",
+    "launch_engine",
+]
+
+LAUNCH_TIMEOUT = 60.0
+CLOSE_TIMEOUT = 15.0
+ABORT_TIMEOUT = 1.0
+"""Seconds to wait for a browser to exit once killed, and for an interrupted engine's close to finish."""
 
 T = TypeVar("T")
+_Task = tuple["concurrent.futures.Future[Any]", Callable[[], Any]]
+
+
+class EngineInterrupted(EngineError):
+    """The run was stopped (Ctrl-C, SIGTERM) before the engine finished what it was asked."""
+
+    @classmethod
+    def of(cls, name: str) -> EngineInterrupted:
+        return cls(f"interrupted: the run was stopped (Ctrl-C or SIGTERM) before {name} finished")
+
+
+class StopRequest:
+    """Asks the engines of a run to stop: every wait on them ends at once, and each kills its browser."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._requested = False
+        self._callbacks: list[Callable[[], None]] = []
+
+    @property
+    def requested(self) -> bool:
+        return self._requested
+
+    def request(self) -> None:
+        """Stop: wake every waiting call, then run each registered callback on this thread."""
+        with self._changed:
+            if self._requested:
+                return
+            self._requested = True
+            callbacks, self._callbacks = self._callbacks, []
+            self._changed.notify_all()
+        for callback in callbacks:
+            callback()
+
+    def on_request(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` when a stop is requested (at once if it already was)."""
+        with self._changed:
+            if not self._requested:
+                self._callbacks.append(callback)
+                return
+        callback()
+
+    def wait(self, future: concurrent.futures.Future[Any], timeout: float) -> bool:
+        """Wait up to ``timeout`` until ``future`` is done or a stop is requested; whether ``future`` is done."""
+        future.add_done_callback(self._wake)
+        with self._changed:
+            self._changed.wait_for(lambda: future.done() or self._requested, timeout)
+        return future.done()
+
+    def _wake(self, _: concurrent.futures.Future[Any]) -> None:
+        with self._changed:
+            self._changed.notify_all()
 
 
 class EngineWorker:
-    """Launches an engine with ``launch`` on its own thread; every later call runs there too."""
+    """Launches an engine with ``launch`` on its own thread; every later call runs there too.
 
-    def __init__(self, name: str, launch: Callable[[], Engine], launch_timeout: float) -> None:
+    ``stop`` (shared by the engines of a run) interrupts it: calls waiting on the engine raise EngineInterrupted
+    at once, later calls too, and the engine's processes are killed from the thread that asked, so a command in
+    flight fails fast and ``close()`` takes no longer than ``ABORT_TIMEOUT``. A KeyboardInterrupt that reaches a
+    call waiting on this thread interrupts the worker the same way.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        launch: Callable[[ProcessSession], Engine],
+        launch_timeout: float,
+        *,
+        stop: StopRequest | None = None,
+    ) -> None:
         self.name = name
-        self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"e2ekit-{name}")
+        self.processes = ProcessSession(name)
+        self._stop = stop or StopRequest()
+        self._interrupted = False
+        self._tasks: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
+        threading.Thread(target=_serve, args=(self._tasks,), name=f"e2ekit-{name}", daemon=True).start()
         self._engine: Engine | None = None
-        self.document: str | None = None
+        self._document: str | None = None
         """The URL loaded in the engine's page, as far as e2ekit knows; None when unknown."""
+        self._stop.on_request(self.interrupt)
+        launched = self._start(lambda: launch(self.processes))
         try:
-            self._engine = self._submit(launch, launch_timeout, "start")
+            self._engine = self._wait(launched, launch_timeout, "start")
         except BaseException:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            # The launch may still be under way on the engine's thread: kill what it started so far, close what it
+            # returns should it finish anyway, and let the thread end.
+            self.processes.close(ABORT_TIMEOUT)
+            self._tasks.put((concurrent.futures.Future(), lambda: _close_launched(launched)))
+            self._tasks.put(None)
             raise
 
     @property
@@ -38,34 +132,120 @@ class EngineWorker:
         assert self._engine is not None
         return self._engine.info
 
+    @property
+    def interrupted(self) -> bool:
+        """Whether the worker was stopped: every call raises EngineInterrupted."""
+        return self._interrupted or self._stop.requested
+
+    def interrupt(self) -> None:
+        """Stop the engine at once, from any thread: kill its browser, driver and display; calls fail from now on."""
+        self._interrupted = True
+        self.processes.close(ABORT_TIMEOUT)
+
     def call(self, action: Callable[[Engine], T], timeout: float, what: str) -> T:
-        """Run ``action(engine)`` on the engine's thread; EngineError if it fails or exceeds ``timeout``."""
+        """Run ``action(engine)`` on the engine's thread; EngineError if it fails or exceeds ``timeout``.
+
+        After a failure the page's document is unknown, so the next ``load`` navigates again.
+        """
         engine = self._engine
+        if self.interrupted:
+            raise EngineInterrupted.of(self.name)
         if engine is None:
             raise EngineError(f"{self.name} is closed")
-        return self._submit(lambda: action(engine), timeout, what)
-
-    def _submit(self, action: Callable[[], T], timeout: float, what: str) -> T:
-        future = self._executor.submit(action)
         try:
-            return future.result(timeout)
-        except concurrent.futures.TimeoutError:
-            raise EngineError(f"{self.name} did not {what} within {timeout:.0f} s") from None
+            return self._wait(self._start(lambda: action(engine)), timeout, what)
+        except EngineError:
+            self._document = None
+            raise
+
+    def load(self, url: str, timeout: float, what: str) -> None:
+        """Make ``url`` the page's document; skipped when it already is (probes of one page share one load)."""
+        if self._document == url:
+            return
+        self._document = None
+        self.call(lambda engine: engine.navigate(url, timeout), timeout + 5, what)
+        self._document = url
+
+    def clear_cookies(self, origins: set[str], timeout: float) -> None:
+        """Forget the cookies of ``origins``; a backend may navigate to do it, so the document is unknown after."""
+        self._document = None
+        self.call(lambda engine: engine.clear_cookies(origins, timeout), timeout * 3, "clear cookies")
+
+    def _start(self, action: Callable[[], T]) -> concurrent.futures.Future[T]:
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+        self._tasks.put((future, action))
+        return future
+
+    def _wait(self, future: concurrent.futures.Future[T], timeout: float, what: str) -> T:
+        try:
+            done = self._stop.wait(future, timeout)
+        except KeyboardInterrupt:
+            self.interrupt()
+            raise
+        if self.interrupted:
+            raise EngineInterrupted.of(self.name)
+        if not done:
+            raise EngineError(f"{self.name} did not {what} within {timeout:.0f} s")
+        try:
+            return future.result()
         except EngineError:
             raise
         except Exception as error:  # a backend's own exception types (Playwright, Selenium) become EngineError
             raise EngineError(f"{self.name} failed to {what}: {type(error).__name__}: {_first_line(error)}") from error
 
-    def close(self, timeout: float = 15.0) -> None:
+    def close(self, timeout: float = CLOSE_TIMEOUT) -> None:
+        """Close the engine on its thread, within ``timeout`` (``ABORT_TIMEOUT`` once interrupted), then kill
+        whatever of it is left; the thread ends once it has nothing more to do."""
         engine, self._engine = self._engine, None
         if engine is not None:
-            try:
-                self._submit(engine.close, timeout, "close")
-            except EngineError:
-                pass  # the backend's close() already tore down what it could; nothing more to do from here
-        self._executor.shutdown(wait=False, cancel_futures=True)
+            closing = self._start(engine.close)
+            concurrent.futures.wait([closing], ABORT_TIMEOUT if self.interrupted else timeout)
+        self.processes.close()
+        self._tasks.put(None)
+
+
+def _serve(tasks: queue.SimpleQueue[_Task | None]) -> None:
+    while (task := tasks.get()) is not None:
+        future, action = task
+        if not future.set_running_or_notify_cancel():
+            continue
+        try:
+            future.set_result(action())
+        except BaseException as error:  # handed to the waiting caller, whatever it is
+            future.set_exception(error)
+
+
+def _close_launched(launched: concurrent.futures.Future[Engine]) -> None:
+    if launched.done() and launched.exception() is None:
+        launched.result().close()
 
 
 def _first_line(error: BaseException) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else "(no message)"
+
+
+def launch_engine(
+    requested: EngineSpec, *, launch_args: dict[str, Any] | None = None, stop: StopRequest | None = None
+) -> EngineWorker:
+    """Start the engine ``requested`` names, through the backend ``resolve_engine`` chooses; EngineUnavailable (with
+    the install command) if it is not installed, EngineConfigError if an executable it names (or ``E2EKIT_<NAME>``
+    names) does not exist, EngineInterrupted if ``stop`` is requested first.
+
+    ``launch_args`` are Playwright's launch arguments; the WebDriver backends honour ``headless`` from them.
+    """
+
+    def launch(processes: ProcessSession) -> Engine:
+        # Imported here: each backend pulls in its automation library (Playwright, Selenium), which only a run needs.
+        plan = resolve_engine(requested)
+        if plan.webdriver is not None:
+            from e2ekit._engines.webdriver import WebDriverEngine
+
+            headless = (launch_args or {}).get("headless", True)
+            return WebDriverEngine(plan.webdriver, headless=headless, processes=processes)
+        from e2ekit._engines.playwright import PlaywrightEngine
+
+        executable = None if plan.playwright_build else plan.executable
+        return PlaywrightEngine(plan.name, executable, launch_args, processes)
+
+    return EngineWorker(requested.name, launch, LAUNCH_TIMEOUT, stop=stop)

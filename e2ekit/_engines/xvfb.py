@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import select
 import shutil
-import socket
+import signal
 import subprocess
 import sys
 import time
 
-from e2ekit._engines.base import EngineUnavailable
+from e2ekit._engines.orphans import DISPLAY_FILE, remove_stale_display_files
 from e2ekit._engines.processes import ProcessSession
+from e2ekit._errors import EngineUnavailable
 
 __all__ = ["XVFB_INSTALL", "XVFB_MISSING", "VirtualDisplay", "display_is_missing"]
 
@@ -44,13 +45,17 @@ class VirtualDisplay:
                     stdout=log,
                     stderr=log,
                     env=processes.env(),
-                    **processes.popen_kw,
+                    # SIGTERM: Xvfb removes its lock file and socket on it, should the kit end without closing it.
+                    **processes.popen_kw(die_with=signal.SIGTERM),
                 )
             processes.adopt(self._process)
             processes.on_close(self.close)
             os.close(write_fd)
             write_fd = -1
             self.number = self._read_display_number(read_fd, timeout)
+            # For the reaper, should the kit die before it stops this server (e2ekit._engines.orphans).
+            with open(os.path.join(processes.temp_dir, DISPLAY_FILE), "w", encoding="ascii") as file:
+                file.write(str(self.number))
         except BaseException:
             if write_fd >= 0:
                 os.close(write_fd)
@@ -92,32 +97,6 @@ class VirtualDisplay:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout)
-        self._remove_stale_files(process.pid)
-
-    def _remove_stale_files(self, pid: int) -> None:
-        # Only after a SIGKILL are these left behind; remove them only if they are this server's: the lock file
-        # names its pid, and a socket nobody listens on any more refuses connections.
         number = getattr(self, "number", None)
-        if number is None:
-            return
-        lock, socket_path = f"/tmp/.X{number}-lock", f"/tmp/.X11-unix/X{number}"
-        try:
-            with open(lock, encoding="ascii") as file:
-                if int(file.read().strip()) == pid:
-                    os.unlink(lock)
-        except (OSError, ValueError):
-            pass
-        if os.path.exists(socket_path) and not _is_listening(socket_path):
-            try:
-                os.unlink(socket_path)
-            except FileNotFoundError:
-                pass
-
-
-def _is_listening(path: str) -> bool:
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
-        try:
-            probe.connect(path)
-        except OSError:
-            return False
-    return True
+        if number is not None:
+            remove_stale_display_files(number)

@@ -69,10 +69,7 @@ class Exchange:
     def describe(self) -> str:
         """One line such as ``OPTIONS /api -> 400 (Disallowed CORS method)``."""
         target = self.path + (f"?{self.query}" if self.query else "")
-        if self.status is None:
-            outcome = "no response"
-        else:
-            outcome = str(self.status)
+        outcome = "no response" if self.status is None else str(self.status)
         if self.response_body and len(self.response_body) <= 80 and "\n" not in self.response_body:
             outcome += f" {self.response_body}"
         if self.error:

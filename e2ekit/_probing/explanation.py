@@ -1,4 +1,5 @@
-"""Every result's explanation: the Fetch-standard check that failed, each engine's wording of it, and the fix."""
+"""Every result's explanation: the Fetch-standard check that failed, each engine's wording of it, and the fix in
+the terms of the CORS implementation that serves the app (e2ekit._frameworks)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from e2ekit._errors import NoWordingError
+from e2ekit._frameworks import detect
 from e2ekit._probing.exchange import Exchange
 from e2ekit._probing.probe import Probe
 from e2ekit._standard import known_deviation, predict
-from e2ekit._wordings import ENGINES, NoWordingError, render
+from e2ekit._wordings import ENGINES, render
 
 __all__ = ["Explanation", "explain"]
 
@@ -19,7 +22,8 @@ class Explanation:
     """Why a probe was allowed or blocked according to the Fetch standard, and what would fix it.
 
     ``allowed`` is the model's prediction; ``agrees`` says whether the engine did the same, and when it did not,
-    ``engine_behaviour`` names the known departure from the standard behind it. ``messages`` holds the failure in each engine's own console wording.
+    ``engine_behaviour`` names the known departure from the standard behind it. ``messages`` holds the failure in
+    each engine's own console wording; ``fix`` names the settings of the CORS implementation serving the app.
     """
 
     allowed: bool
@@ -43,16 +47,28 @@ class Explanation:
 
 
 def explain(
-    probe: Probe, page_origin: str, target_url: str, exchanges: Sequence[Exchange], *, engine: str, engine_allowed: bool
+    probe: Probe,
+    page_origin: str,
+    target_url: str,
+    exchanges: Sequence[Exchange],
+    *,
+    engine: str,
+    engine_allowed: bool,
+    app: object = None,
 ) -> Explanation:
-    """Explain one probe from what the wire recorder saw, in ``engine``, whose verdict was ``engine_allowed``."""
+    """Explain one probe from what the wire recorder saw, in ``engine``, whose verdict was ``engine_allowed``.
+
+    ``app`` is the app under test: the fix names the settings of the CORS implementation that serves it (without
+    one, the response headers to send).
+    """
     prediction = predict(probe, page_origin, target_url, exchanges)
     check = None if prediction.check is None else str(prediction.check)
+    failure = prediction.failure
     return Explanation(
         allowed=prediction.allowed,
         check=check,
         detail=prediction.detail,
-        fix=prediction.fix,
+        fix=None if failure is None else detect(app).advice(failure),
         agrees=engine_allowed == prediction.allowed,
         engine_behaviour=None if engine_allowed == prediction.allowed else _departure(check, engine),
         messages={} if check is None else _messages(check, probe, page_origin, target_url, exchanges),

@@ -6,14 +6,12 @@ import enum
 import ipaddress
 from dataclasses import dataclass
 
-__all__ = ["LOOPBACK_HOSTS", "Origin", "OriginError", "SiteRelation", "site_relation"]
+from e2ekit._errors import OriginError
+
+__all__ = ["LOOPBACK_HOSTS", "Origin", "SiteRelation", "site_relation"]
 
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
 """Host names e2ekit can serve: servers bind loopback addresses only. Other 127.x.y.z addresses work too."""
-
-
-class OriginError(ValueError):
-    """An origin string could not be used."""
 
 
 class SiteRelation(str, enum.Enum):
@@ -53,7 +51,7 @@ class Origin:
             host = rest
         port: int | None = None
         if colon:
-            if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            if not (port_text.isascii() and port_text.isdigit()) or not 0 < int(port_text) < 65536:
                 raise OriginError(f'{what} "{text}" has port "{port_text}": expected a number from 1 to 65535')
             port = int(port_text)
         host = host.lower()

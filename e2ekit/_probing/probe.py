@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["CREDENTIALS_MODES", "FETCH_MODES", "REDIRECT_MODES", "Probe", "ProbeError", "parse_header"]
+from e2ekit._errors import ProbeError
+from e2ekit._serving.marker import MARKER
+
+__all__ = ["CREDENTIALS_MODES", "FETCH_MODES", "REDIRECT_MODES", "Probe", "parse_header"]
 
 CREDENTIALS_MODES = ("omit", "same-origin", "include")
 FETCH_MODES = ("cors", "no-cors", "same-origin")
 REDIRECT_MODES = ("follow", "error", "manual")
-
-
-class ProbeError(ValueError):
-    """A probe was described with a value fetch() does not accept."""
 
 
 @dataclass(frozen=True)
@@ -38,14 +38,18 @@ class Probe:
         object.__setattr__(self, "headers", pairs)
         object.__setattr__(self, "method", self.method.upper() if self.method.upper() in _NORMALIZED else self.method)
         if not self.path.startswith("/"):
-            raise ProbeError(f'probe path "{self.path}" must start with "/", e.g. "/api/items"')
-        if not self.method or not self.method.isascii() or any(c in self.method for c in ' ()<>@,;:\\"/[]?={}\t'):
-            raise ProbeError(f'probe method "{self.method}" is not an HTTP method token, e.g. "GET" or "PUT"')
+            raise _error("path", self.path, 'a path starting with "/", e.g. "/api/items"')
+        if re.search(rf"[?&]{MARKER}=", self.path):
+            raise _error("path", self.path, f"a path without the query parameter {MARKER}, which e2ekit reserves")
+        if not _TOKEN.fullmatch(self.method):
+            raise _error("method", self.method, 'an HTTP method token, e.g. "GET" or "PUT"')
+        for name, value in self.headers:
+            _check_header(name, value)
         _check_choice("credentials", self.credentials, CREDENTIALS_MODES)
         _check_choice("mode", self.mode, FETCH_MODES)
         _check_choice("redirect", self.redirect, REDIRECT_MODES)
         if self.body is not None and self.method in ("GET", "HEAD"):
-            raise ProbeError(f"probe method {self.method} cannot have a body; fetch() rejects it")
+            raise _error("body", self.body, f"no body with method {self.method} (fetch() rejects it)")
 
     def header(self, name: str) -> str | None:
         """The request header ``name`` as the probe sets it (case-insensitive), or None."""
@@ -67,19 +71,53 @@ class Probe:
         }
 
 
+# RFC 9110 token: what a method and a header name may be made of.
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def _check_header(name: str, value: str) -> None:
+    # fetch() throws a TypeError for these before anything is sent (Headers, "validate"): e2ekit refuses them upfront.
+    if not isinstance(name, str) or not _TOKEN.fullmatch(name):
+        raise _error("headers", name, "a header name made of letters, digits and -, e.g. X-Api-Key")
+    if not isinstance(value, str) or any(c in value for c in "\r\n\0") or any(ord(c) > 0xFF for c in value):
+        raise _error(
+            f"headers.{name}", value, "text without CR, LF, NUL or characters beyond U+00FF (fetch() refuses them)"
+        )
+    # Imported here: the Fetch model builds on Probe itself.
+    from e2ekit._standard.request import is_forbidden_request_header
+
+    if is_forbidden_request_header(name, value):
+        raise _error(
+            f"headers.{name}",
+            value,
+            "a header a page may set; this is a forbidden request header, which the browser drops without a word "
+            "(to send a cookie, let the target set it, e.g. with a visit, and use credentials include)",
+        )
+
+
 # fetch() upper-cases these method names itself; others keep their case (Fetch standard, "normalize a method").
 _NORMALIZED = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"})
 
 
 def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
     if value not in choices:
-        expected = ", ".join(f'"{choice}"' for choice in choices)
-        raise ProbeError(f'probe {name} "{value}" is not valid: expected one of {expected}')
+        raise _error(name, value, "one of " + ", ".join(f'"{choice}"' for choice in choices))
+
+
+def _error(argument: str, value: object, expected: str) -> ProbeError:
+    return ProbeError(
+        f"probe {argument} {value!r}: expected {expected}", argument=argument, value=value, expected=expected
+    )
 
 
 def parse_header(text: str) -> tuple[str, str]:
     """Split ``"Name: value"`` into a pair; raise ProbeError naming the text otherwise."""
     name, colon, value = text.partition(":")
     if not colon or not name.strip() or name != name.strip():
-        raise ProbeError(f'header "{text}" must be written as "Name: value", e.g. "Authorization: Bearer x"')
+        raise ProbeError(
+            f'header {text!r} must be written as "Name: value", e.g. "Authorization: Bearer x"',
+            argument="header",
+            value=text,
+            expected='"Name: value", e.g. "Authorization: Bearer x"',
+        )
     return name, value.strip()

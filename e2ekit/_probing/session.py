@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from e2ekit._engines.base import EngineError
+from e2ekit._engines.probe_script import ProbeCall, ProbeReply
 from e2ekit._engines.worker import EngineWorker
+from e2ekit._errors import EngineError
 from e2ekit._probing.exchange import Exchange
 from e2ekit._probing.explanation import explain
 from e2ekit._probing.origins import Origin, site_relation
 from e2ekit._probing.probe import Probe
 from e2ekit._probing.result import ProbeResult, Verdict
-from e2ekit._serving.asgi import ASGIApp
 from e2ekit._serving.marker import add_marker, strip_markers
 from e2ekit._serving.page import OPAQUE_QUERY, PAGE_PATH
 from e2ekit._serving.router import Recording
@@ -34,9 +34,10 @@ BODY_LIMIT = 4096
 class Session:
     """An isolated browsing session in one engine; use as a context manager.
 
-    It starts with an empty cookie jar: every session clears, when it closes, the cookies its origins set. Probes in one session run in order and share the jar, as in one browser
-    tab: a cookie set by a visit or a response is sent (or not) by later probes. Preflight and HTTP caches never
-    carry over between probes, because every probe URL is unique.
+    It starts with an empty cookie jar: every session clears, when it closes, the cookies its origins set. Probes in
+    one session run in order and share the jar, as in one browser tab: a cookie set by a visit or a response is sent
+    (or not) by later probes. Preflight and HTTP caches never carry over between probes, because every probe URL is
+    unique.
     """
 
     def __init__(self, worker: EngineWorker, topology: Topology) -> None:
@@ -63,7 +64,7 @@ class Session:
 
     def fetch(
         self,
-        app: ASGIApp | str,
+        app: object,
         path: str = "/",
         *,
         page_origin: str = DEFAULT_PAGE_ORIGIN,
@@ -75,14 +76,16 @@ class Session:
         mode: str = "cors",
         redirect: str = "follow",
     ) -> ProbeResult:
-        """Serve ``app`` (an ASGI app, or an import string ``module:attr``) at ``target_origin``, open a page at
-        ``page_origin`` and run one fetch() from it."""
+        """Serve ``app`` at ``target_origin``, open a page at ``page_origin`` and run one fetch() from it.
+
+        ``app`` is an ASGI, WSGI or aiohttp app, an import string ``module:attr``, or the URL of a running server
+        (``http://127.0.0.1:8000``), which the kit then serves through a recording reverse proxy."""
         probe = Probe(path, method, headers, body, credentials, mode, redirect)  # type: ignore[arg-type]
         return self.run(app, [probe], page_origin=page_origin, target_origin=target_origin)[0]
 
     def run(
         self,
-        app: ASGIApp | str,
+        app: object,
         probes: Sequence[Probe],
         *,
         page_origin: str = DEFAULT_PAGE_ORIGIN,
@@ -95,14 +98,14 @@ class Session:
         page sandboxed, so its origin is opaque and its requests carry ``Origin: null``.
         """
         page, served_target = self.origins(page_origin, target_origin)
-        app = self._topology.app(app)
-        self._topology.start_app(app)
+        served = self._topology.app(app)
+        state = self._topology.start_app(served)
         self._origins |= {str(page), str(served_target)}
         page_url = f"{page}{PAGE_PATH}" + (f"?{OPAQUE_QUERY}" if opaque_page else "")
         recordings: list[Recording] = []
-        payload: list[dict[str, Any]] = []
+        payload: list[ProbeCall] = []
         for probe in probes:
-            marker, recording = self._topology.router.register(app)
+            marker, recording = self._topology.router.register(served, state)
             self._markers.append(marker)
             recordings.append(recording)
             payload.append(probe_payload(probe, add_marker(f"{served_target}{probe.path}", marker), marker))
@@ -121,7 +124,6 @@ class Session:
                     lambda e: e.collect_console(blocked, CONSOLE_WAIT), CONSOLE_WAIT + 10, "report console messages"
                 )
         except EngineError as error:
-            self._worker.document = None
             return self._keep(
                 [
                     _engine_error_result(self._worker, probe, shown_page, item["url"], relation, recording, str(error))
@@ -152,7 +154,13 @@ class Session:
                     exchanges=exchanges,
                     duration_ms=float(outcome["duration_ms"]),
                     explanation=explain(
-                        probe, shown_page, target_url, exchanges, engine=self._worker.info.name, engine_allowed=allowed
+                        probe,
+                        shown_page,
+                        target_url,
+                        exchanges,
+                        engine=self._worker.info.name,
+                        engine_allowed=allowed,
+                        app=served,
                     ),
                 )
             )
@@ -162,37 +170,25 @@ class Session:
         self.results += results
         return results
 
-    def visit(
-        self, app: ASGIApp | str, path: str = "/", *, target_origin: str = DEFAULT_TARGET_ORIGIN
-    ) -> list[Exchange]:
+    def visit(self, app: object, path: str = "/", *, target_origin: str = DEFAULT_TARGET_ORIGIN) -> list[Exchange]:
         """Load ``path`` as a top-level page, as a user would (typically to let the target set cookies)."""
         served = self._topology.target(Origin.parse(target_origin, what="target origin"))
         self._origins.add(str(served))
-        app = self._topology.app(app)
-        self._topology.start_app(app)
-        marker, recording = self._topology.router.register(app)
+        served_app = self._topology.app(app)
+        state = self._topology.start_app(served_app)
+        marker, recording = self._topology.router.register(served_app, state)
         self._markers.append(marker)
         self._load(add_marker(f"{served}{path}", marker))
         return list(recording.exchanges)
 
     def _load(self, url: str) -> None:
-        if self._worker.document == url:
-            return
-        self._worker.document = None
-        self._worker.call(
-            lambda e: e.navigate(url, NAVIGATION_TIMEOUT), NAVIGATION_TIMEOUT + 5, f"load {strip_markers(url)}"
-        )
-        self._worker.document = url
+        self._worker.load(url, NAVIGATION_TIMEOUT, f"load {strip_markers(url)}")
 
     def close(self) -> None:
         """Clear the cookies this session's origins set, and release its routes."""
         try:
             if self._set_cookies():
-                origins = self._origins
-                self._worker.document = None
-                self._worker.call(
-                    lambda e: e.clear_cookies(origins, NAVIGATION_TIMEOUT), NAVIGATION_TIMEOUT * 3, "clear cookies"
-                )
+                self._worker.clear_cookies(self._origins, NAVIGATION_TIMEOUT)
         finally:
             for marker in self._markers:
                 self._topology.router.release(marker)
@@ -209,7 +205,7 @@ class Session:
         self.close()
 
 
-def probe_payload(probe: Probe, url: str, marker: int) -> dict[str, Any]:
+def probe_payload(probe: Probe, url: str, marker: int) -> ProbeCall:
     """The argument the probe function receives for one probe (see engines/probe_function.js)."""
     return {
         "marker": marker,
@@ -225,7 +221,7 @@ def probe_payload(probe: Probe, url: str, marker: int) -> dict[str, Any]:
     }
 
 
-def _js_error(outcome: dict[str, Any]) -> str | None:
+def _js_error(outcome: ProbeReply) -> str | None:
     if outcome.get("timed_out"):
         return f"e2ekit aborted the fetch: it did not settle within {FETCH_TIMEOUT:.0f} s"
     error: str | None = outcome["error"]

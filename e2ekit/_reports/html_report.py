@@ -1,16 +1,21 @@
-"""The HTML report: one self-contained file with the summary on top and a matrix of cells that open."""
+"""The HTML report: one self-contained file with the summary on top and a matrix of cells that open.
+
+This module prepares what the page shows; ``templates/report.html.j2`` lays it out. Jinja2 escapes every value the
+template prints (console messages hold quotes and < >, scenario titles may hold markup), and the stylesheet and
+script are inlined from ``templates/`` so the one file opens offline.
+"""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
-from html import escape
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from e2ekit._engines.base import EngineInfo
-from e2ekit._reports.html_assets import REPORT_CSS, REPORT_JS
-from e2ekit._reports.html_panels import baseline_panel, cell_kind, engine_panel, is_web_link
+from e2ekit._probing.exchange import Exchange
+from e2ekit._probing.result import ProbeResult, Verdict
 from e2ekit._reports.rows import (
-    EngineTally,
     ProbeRow,
     baseline_label,
     counted,
@@ -22,163 +27,227 @@ from e2ekit._reports.rows import (
 )
 from e2ekit._scenarios.outcome import ProbeOutcome
 
-__all__ = ["render_html", "write_html"]
+if TYPE_CHECKING:
+    from jinja2 import Template
 
+__all__ = ["EngineCell", "MatrixRow", "Tally", "WireRow", "cell_kind", "is_web_link", "render_html", "write_html"]
+
+TEMPLATE = "report.html.j2"
 _MARKS = {"pass": "✓", "mismatch": "✗", "error": "!"}
+# Request headers that make or answer a CORS decision; the rest (user-agent, accept, ...) would bury them.
+_CORS_REQUEST_HEADERS = ("origin", "access-control-request-method", "access-control-request-headers")
+_ANSWERS = "access-control-"
 
 
-def _card(name: str, subtitle: str, counts: list[tuple[str, int, str]]) -> str:
-    """A summary card; each count is (label, value, CSS class), and a zero is greyed so the others stand out."""
-    items = "".join(
-        f'<dt>{escape(label)}</dt><dd class="{kind if value else "zero"}">{value}</dd>' for label, value, kind in counts
-    )
-    return (
-        f'<div class="tally" data-engine="{escape(name)}"><h2>{escape(name)}<small>{escape(subtitle)}</small></h2>'
-        f"<dl>{items}</dl></div>"
-    )
+def cell_kind(outcome: ProbeOutcome) -> str:
+    """The cell's colour class: ``error`` (no verdict), ``mismatch`` (an expectation not met) or ``pass``."""
+    if engine_error_text(outcome) is not None:
+        return "error"
+    return "mismatch" if outcome.mismatches else "pass"
 
 
-def _engine_card(tally: EngineTally, info: EngineInfo | None) -> str:
-    return _card(
-        tally.engine,
-        "did not run" if info is None else f"{info.version} ({info.backend})",
-        [
+def is_web_link(url: str | None) -> bool:
+    """Only http(s) sources become links: a ``javascript:`` URL in a scenario file must not run in the report."""
+    return url is not None and url.startswith(("https://", "http://"))
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A summary card: each count is (label, value, CSS class); the template greys a zero so the others stand out."""
+
+    name: str
+    subtitle: str
+    counts: tuple[tuple[str, int, str], ...]
+
+
+@dataclass(frozen=True)
+class WireRow:
+    """One exchange in a panel's wire table, CORS headers only: ``→`` sent by the browser, ``←`` answered."""
+
+    kind: str
+    request: str
+    status: str
+    headers: tuple[str, ...]
+    answered: bool
+    """Whether the response carried any ``access-control-*`` header."""
+    cookie: str | None
+
+    @classmethod
+    def of(cls, exchange: Exchange) -> WireRow:
+        status = "no response" if exchange.status is None else str(exchange.status)
+        if exchange.response_body and len(exchange.response_body) <= 80:
+            status += f" {exchange.response_body}"
+        if exchange.error:
+            status += f"; the app raised {exchange.error}"
+        sent = [f"→ {name}: {value}" for name, value in exchange.request_headers if name in _CORS_REQUEST_HEADERS]
+        answered = [f"← {name}: {value}" for name, value in exchange.response_headers if name.startswith(_ANSWERS)]
+        target = exchange.path + (f"?{exchange.query}" if exchange.query else "")
+        return cls(
+            kind="preflight" if exchange.is_preflight else "request",
+            request=f"{exchange.method} {target}",
+            status=status,
+            headers=(*sent, *answered),
+            answered=bool(answered),
+            cookie=exchange.cookie,
+        )
+
+
+@dataclass(frozen=True)
+class EngineCell:
+    """One engine's cell in a matrix row, and the panel its detail row holds."""
+
+    outcome: ProbeOutcome
+    detail_id: str
+    kind: str
+    error: str | None
+    """Why the engine produced no verdict (``engine_error_text``), or None."""
+
+    @property
+    def result(self) -> ProbeResult | None:
+        return self.outcome.result
+
+    @property
+    def mark(self) -> str:
+        return _MARKS[self.kind]
+
+    @property
+    def note(self) -> str:
+        """The line under the verdict: the engine error's first line, or what was missed."""
+        outcome = self.outcome
+        if self.error is not None:
+            return self.error.partition("\n")[0]
+        if not outcome.mismatches:
+            return ""
+        # A wrong verdict says what was expected; otherwise the verdict was right and a wire expectation failed.
+        if outcome.verdict is not outcome.expected:
+            return f"expected {outcome.expected}"
+        return f"{counted(len(outcome.mismatches), 'expectation')} not met"
+
+    @property
+    def where(self) -> str:
+        """The result's first line: verdict, engine, request, origins, credentials and duration."""
+        return str(self.result).partition("\n")[0]
+
+    @property
+    def wire(self) -> list[WireRow]:
+        return [] if self.result is None else [WireRow.of(exchange) for exchange in self.result.exchanges]
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """A scenario probe's row: a cell per engine (None where the engine has no outcome) and the header-only cell."""
+
+    probe_row: ProbeRow
+    number: int
+    cells: tuple[EngineCell | None, ...]
+
+    @property
+    def baseline_id(self) -> str:
+        return f"detail-{self.number}-baseline"
+
+    @property
+    def baseline_label(self) -> str:
+        return baseline_label(self.probe_row.baseline)
+
+    @property
+    def disagreeing(self) -> str:
+        """The engines whose verdict the header-only check contradicts, comma-separated ("" for none)."""
+        return ", ".join(outcome.engine for outcome in self.probe_row.disagreeing)
+
+    @property
+    def expects(self) -> str:
+        expect = dict(self.probe_row.probe.expect)
+        default = expect.pop("default", None)
+        by_engine = [f"{engine}: {verdict}" for engine, verdict in sorted(expect.items())]
+        return "; ".join(([f"expects {default}"] if default else []) + by_engine)
+
+    @property
+    def problem(self) -> bool:
+        """Whether the filter keeps the row: a mismatch, an engine error or a disagreement."""
+        kinds = {cell.kind for cell in self.cells if cell is not None}
+        return bool(self.probe_row.disagreement) or bool(kinds - {"pass"})
+
+
+def _matrix_row(number: int, row: ProbeRow, engines: list[str]) -> MatrixRow:
+    cells = []
+    for column, engine in enumerate(engines):
+        outcome = row.cells.get(engine)
+        cell = None
+        if outcome is not None:
+            cell = EngineCell(outcome, f"detail-{number}-{column}", cell_kind(outcome), engine_error_text(outcome))
+        cells.append(cell)
+    return MatrixRow(row, number, tuple(cells))
+
+
+def _tallies(outcomes: Sequence[ProbeOutcome], engines: list[str], rows: list[ProbeRow]) -> list[Tally]:
+    infos = engine_infos(outcomes)
+    tallies = []
+    for tally in engine_tallies(outcomes, engines):
+        info = infos[tally.engine]
+        counts = (
             ("probes", tally.probes, "probes"),
             ("passed", tally.passed, "passed"),
             ("mismatched", tally.mismatched, "mismatched"),
             ("engine errors", tally.engine_errors, "errors"),
             ("disagree with header-only", tally.disagreements, "disagreements"),
-        ],
-    )
-
-
-def _baseline_card(rows: list[ProbeRow]) -> str:
-    passes = sum(row.baseline.passed for row in rows)
+        )
+        subtitle = "did not run" if info is None else f"{info.version} ({info.backend})"
+        tallies.append(Tally(tally.engine, subtitle, counts))
+    allowed = sum(row.baseline.verdict is Verdict.ALLOWED for row in rows)
     disagreements = sum(bool(row.disagreement) for row in rows)
-    counts = [("PASS", passes, "probes"), ("FAIL", len(rows) - passes, "probes")]
-    return _card(
-        "header-only", "test client, no browser", [*counts, ("disagree with a browser", disagreements, "disagreements")]
+    verdicts = (
+        ("ALLOWED", allowed, "probes"),
+        ("BLOCKED", len(rows) - allowed, "probes"),
+        ("disagree with a browser", disagreements, "disagreements"),
     )
+    return [*tallies, Tally("header-only", "test client, no browser", verdicts)]
 
 
-def _summary(outcomes: Sequence[ProbeOutcome], engines: list[str], rows: list[ProbeRow]) -> str:
+def _run_line(outcomes: Sequence[ProbeOutcome], engines: list[str], rows: list[ProbeRow]) -> str:
     infos = engine_infos(outcomes)
     ran = ", ".join(
         f"{engine} (did not run)" if (info := infos[engine]) is None else f"{engine} {info.version} ({info.backend})"
         for engine in engines
     )
-    probes = counted(len(rows), "scenario probe")
     scenarios = counted(len({row.scenario.id for row in rows}), "scenario")
-    cards = "".join(_engine_card(tally, infos[tally.engine]) for tally in engine_tallies(outcomes, engines))
-    return (
-        f'<p class="run">{probes} from {scenarios}. Engines: {escape(ran)}.</p>'
-        f'<div class="tallies">{cards}{_baseline_card(rows)}</div>'
+    return f"{counted(len(rows), 'scenario probe')} from {scenarios}. Engines: {ran}."
+
+
+@functools.cache
+def _template() -> Template:
+    # Jinja2 is imported on the first report, not with e2ekit: most runs of the pytest plugin write no report.
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+    from markupsafe import Markup
+
+    loader = PackageLoader("e2ekit._reports", "templates")
+    environment = Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
 
+    def inline(name: str) -> Markup:
+        """A file of templates/ as it is: the stylesheet and script are not templates, so ``{#`` in them is safe."""
+        return Markup(loader.get_source(environment, name)[0])
 
-_CONTROLS = (
-    '<div class="controls">'
-    '<span><span class="swatch pass"></span>expectation met</span>'
-    '<span><span class="swatch mismatch"></span>expectation not met</span>'
-    '<span><span class="swatch error"></span>engine error</span>'
-    '<span><span class="swatch disagree"></span>browser and header-only check disagree</span>'
-    '<label><input type="checkbox" id="only-problems"> only probes with a mismatch, an error or a disagreement</label>'
-    "</div>"
-)
-
-
-def _expects(row: ProbeRow) -> str:
-    expect = dict(row.probe.expect)
-    default = expect.pop("default", None)
-    by_engine = [f"{engine}: {verdict}" for engine, verdict in sorted(expect.items())]
-    return "; ".join(([f"expects {default}"] if default else []) + by_engine)
-
-
-def _row_heading(row: ProbeRow) -> str:
-    scenario = row.scenario
-    source = ""
-    if scenario.source and is_web_link(scenario.source):
-        source = f' <a class="source" href="{escape(scenario.source)}">source ↗</a>'
-    note = f" · {escape(row.probe.note)}" if row.probe.note else ""
-    return (
-        f'<th scope="row"><span class="scenario" title="{escape(scenario.file)}">{escape(scenario.id)}</span>'
-        f'<span class="index">:{row.index}</span>{source}'
-        f'<div class="title">{escape(scenario.title)}{note}</div>'
-        f'<div class="request">{escape(row.description)} <span class="expects">· {escape(_expects(row))}</span></div></th>'
-    )
-
-
-def _engine_cell(outcome: ProbeOutcome, detail_id: str) -> str:
-    kind = cell_kind(outcome)
-    disagree = " disagree" if outcome.disagrees_with_baseline else ""
-    note = ""
-    if kind == "error":
-        note = str(engine_error_text(outcome)).partition("\n")[0]
-    elif kind == "mismatch":
-        # A wrong verdict says what was expected; otherwise the verdict was right and a wire expectation failed.
-        verdict_missed = outcome.verdict.value.lower() != outcome.expected
-        missed = f"{counted(len(outcome.mismatches), 'expectation')} not met"
-        note = f"expected {outcome.expected}" if verdict_missed else missed
-    badge = '<span class="badge">≠ header-only</span>' if disagree else ""
-    return (
-        f'<td><button type="button" class="cell {kind}{disagree}" aria-expanded="false" aria-controls="{detail_id}">'
-        f'<span class="verdict"><span class="mark" aria-hidden="true">{_MARKS[kind]}</span>'
-        f"{escape(str(outcome.verdict))}</span>"
-        + (f'<span class="note" title="{escape(note)}">{escape(note)}</span>' if note else "")
-        + f"{badge}</button></td>"
-    )
-
-
-def _baseline_cell(row: ProbeRow, detail_id: str) -> str:
-    disagreeing = [outcome.engine for outcome in row.disagreeing]
-    badge = f'<span class="badge">≠ {escape(", ".join(disagreeing))}</span>' if disagreeing else ""
-    return (
-        f'<td><button type="button" class="cell baseline{" disagree" if disagreeing else ""}" aria-expanded="false" '
-        f'aria-controls="{detail_id}"><span class="verdict">{baseline_label(row.baseline)}</span>{badge}</button></td>'
-    )
-
-
-def _detail_row(detail_id: str, span: int, panel: str) -> str:
-    return f'<tr class="detail" id="{detail_id}" hidden><td colspan="{span}">{panel}</td></tr>'
-
-
-def _probe_group(number: int, row: ProbeRow, engines: list[str]) -> str:
-    """A ``<tbody>`` holding the matrix row and its hidden detail rows, so the filter hides them together."""
-    span = len(engines) + 2
-    cells, details = [], []
-    for column, engine in enumerate(engines):
-        outcome = row.cells.get(engine)
-        if outcome is None:
-            cells.append('<td><button type="button" class="cell missing" disabled>not run</button></td>')
-            continue
-        detail_id = f"detail-{number}-{column}"
-        cells.append(_engine_cell(outcome, detail_id))
-        details.append(_detail_row(detail_id, span, engine_panel(outcome, row)))
-    baseline_id = f"detail-{number}-baseline"
-    cells.append(_baseline_cell(row, baseline_id))
-    details.append(_detail_row(baseline_id, span, baseline_panel(row)))
-    problem = bool(row.disagreement) or any(cell_kind(outcome) != "pass" for outcome in row.cells.values())
-    return (
-        f'<tbody class="probe" data-probe="{escape(row.label)}" data-problem="{str(problem).lower()}">'
-        f'<tr class="probe-row">{_row_heading(row)}{"".join(cells)}</tr>{"".join(details)}</tbody>'
-    )
+    environment.globals.update(inline=inline, is_web_link=is_web_link)
+    return environment.get_template(TEMPLATE)
 
 
 def render_html(outcomes: Sequence[ProbeOutcome]) -> str:
-    """The whole report page; every text from the run is escaped, since console messages hold quotes and < >."""
+    """The whole report page."""
     engines = ordered_engines(outcomes)
     rows = probe_rows(outcomes)
     mismatched = sum(cell_kind(outcome) == "mismatch" for outcome in outcomes)
-    head = "".join(f"<th>{escape(name)}</th>" for name in ["scenario probe", *engines, "header-only"])
-    groups = "".join(_probe_group(number, row, engines) for number, row in enumerate(rows))
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>e2ekit report: {counted(len(rows), 'probe')}, {mismatched} mismatched</title>"
-        f"<style>{REPORT_CSS}</style></head>"
-        f"<body><header><h1>CORS in real browsers</h1>{_summary(outcomes, engines, rows)}{_CONTROLS}</header>"
-        f'<main><table class="matrix"><thead><tr>{head}</tr></thead>{groups}</table></main>'
-        f"<script>{REPORT_JS}</script></body></html>\n"
+    return _template().render(
+        title=f"e2ekit report: {counted(len(rows), 'probe')}, {mismatched} mismatched",
+        run_line=_run_line(outcomes, engines, rows),
+        tallies=_tallies(outcomes, engines, rows),
+        engines=engines,
+        rows=[_matrix_row(number, row, engines) for number, row in enumerate(rows)],
     )
 
 

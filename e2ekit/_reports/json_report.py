@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from e2ekit._engines.base import EngineInfo
+from e2ekit._probing.result import Verdict
 from e2ekit._reports.rows import engine_infos, engine_tallies, ordered_engines, probe_rows, sorted_outcomes
 from e2ekit._scenarios.outcome import ProbeOutcome
 
 __all__ = ["REPORT_FORMAT", "REPORT_VERSION", "report_json", "write_json"]
 
 REPORT_FORMAT = "e2ekit-report"
-REPORT_VERSION = 1
+REPORT_VERSION = 2
 """Raised when a field changes meaning or goes away, so tools reading old reports can tell."""
 
 
@@ -38,7 +39,7 @@ def report_json(outcomes: Sequence[ProbeOutcome]) -> dict[str, Any]:
     infos = engine_infos(ordered)
     tallies = {tally.engine: tally for tally in engine_tallies(ordered, engines)}
     rows = probe_rows(ordered)
-    header_only_passes = sum(row.baseline.passed for row in rows)
+    header_only_allowed = sum(row.baseline.verdict is Verdict.ALLOWED for row in rows)
     return {
         "format": REPORT_FORMAT,
         "version": REPORT_VERSION,
@@ -52,7 +53,7 @@ def report_json(outcomes: Sequence[ProbeOutcome]) -> dict[str, Any]:
             "mismatched": sum(tally.mismatched for tally in tallies.values()),
             "engine_errors": sum(tally.engine_errors for tally in tallies.values()),
             "disagreements": sum(tally.disagreements for tally in tallies.values()),
-            "header_only": {"pass": header_only_passes, "fail": len(rows) - header_only_passes},
+            "header_only": {"allowed": header_only_allowed, "blocked": len(rows) - header_only_allowed},
         },
         "outcomes": [outcome.to_json() for outcome in ordered],
     }

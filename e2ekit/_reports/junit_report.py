@@ -19,12 +19,23 @@ from e2ekit._scenarios.outcome import ProbeOutcome
 
 __all__ = ["junit_classname", "junit_tree", "write_junit"]
 
-# XML 1.0 cannot carry most control characters, even escaped; a response body excerpt can hold any of them.
+# XML 1.0 cannot carry most control characters, even escaped (ESC, BEL, NUL...), nor lone surrogates; a response
+# body excerpt, a console message or a probe path in a scenario file can hold any of them.
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _xml_text(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
+
+
+def _make_valid_xml(root: ET.Element) -> None:
+    """Replace what XML cannot carry with U+FFFD in every text, tail and attribute value under ``root``."""
+    for element in root.iter():
+        if element.text:
+            element.text = _xml_text(element.text)
+        if element.tail:
+            element.tail = _xml_text(element.tail)
+        element.attrib.update({name: _xml_text(value) for name, value in element.attrib.items()})
 
 
 def junit_classname(outcome: ProbeOutcome) -> str:
@@ -40,7 +51,7 @@ def _details(outcome: ProbeOutcome) -> str:
     lines.append(f"header-only check: {baseline_label(outcome.baseline)} ({outcome.baseline.detail})")
     if outcome.disagrees_with_baseline:
         lines.append(f"header-only: {baseline_label(outcome.baseline)}, {outcome.engine}: {outcome.verdict}")
-    return _xml_text("\n".join(lines))
+    return "\n".join(lines)
 
 
 def _testcase(outcome: ProbeOutcome) -> ET.Element:
@@ -54,15 +65,14 @@ def _testcase(outcome: ProbeOutcome) -> ET.Element:
     error = engine_error_text(outcome)
     if error is not None and outcome.result is None:
         # The engine never ran the probe (not installed, failed to start): the probe was not tested.
-        ET.SubElement(case, "skipped", message=_xml_text(error))
+        ET.SubElement(case, "skipped", message=error)
     elif error is not None:
         # The engine died or hung during the probe: an error of the run, not a verdict on the app.
-        element = ET.SubElement(case, "error", message=_xml_text(error.partition("\n")[0]), type="EngineError")
+        element = ET.SubElement(case, "error", message=error.partition("\n")[0], type="EngineError")
         element.text = _details(outcome)
     elif outcome.mismatches:
-        message = _xml_text("; ".join(outcome.mismatches))
-        element = ET.SubElement(case, "failure", message=message, type="ExpectationNotMet")
-        element.text = _xml_text("\n".join(outcome.mismatches)) + "\n\n" + _details(outcome)
+        element = ET.SubElement(case, "failure", message="; ".join(outcome.mismatches), type="ExpectationNotMet")
+        element.text = "\n".join(outcome.mismatches) + "\n\n" + _details(outcome)
     if outcome.result is not None:
         ET.SubElement(case, "system-out").text = _details(outcome)
     return case
@@ -99,6 +109,7 @@ def junit_tree(outcomes: Sequence[ProbeOutcome]) -> ET.ElementTree:
         _set_counts(suite, time)
         total_time += time
     _set_counts(root, total_time)
+    _make_valid_xml(root)
     ET.indent(root)
     return ET.ElementTree(root)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Sequence
 
+from e2ekit._probing.result import Verdict
 from e2ekit._reports.rows import (
     ProbeRow,
     baseline_label,
@@ -15,7 +17,7 @@ from e2ekit._reports.rows import (
 )
 from e2ekit._scenarios.outcome import ProbeOutcome
 
-__all__ = ["HEADER_ONLY", "MATRIX_WIDTH", "cell_label", "render_matrix"]
+__all__ = ["HEADER_ONLY", "MATRIX_WIDTH", "cell_label", "render_matrix", "visible"]
 
 MATRIX_WIDTH = 100
 """Columns the matrix fits in: a CI log or a terminal beside an editor."""
@@ -26,6 +28,17 @@ MIN_TEXT_WIDTH = 12
 """The probe and request columns are shortened to fit, never below this."""
 
 GREEN, RED, YELLOW, MAGENTA, BOLD, DIM = "32", "31", "33", "35", "1", "2"
+
+# C0 controls, DEL and C1 controls: a terminal acts on them (ESC starts a colour or cursor sequence, BEL rings, CR
+# returns to the start of the line), so a scenario file or a response could repaint the matrix or forge a line of it.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+# textwrap turns these into spaces itself; a note keeps doing so rather than showing "\n".
+_SPACES = str.maketrans(dict.fromkeys("\t\n\v\f\r", " "))
+
+
+def visible(text: str) -> str:
+    """``text`` with each control character written as its escape (ESC as ``\\x1b``, a newline as ``\\n``)."""
+    return _CONTROLS.sub(lambda control: control.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def cell_label(outcome: ProbeOutcome) -> str:
@@ -50,7 +63,7 @@ def _paint(text: str, code: str | None, color: bool) -> str:
 def _wrapped(text: str, code: str, color: bool, indent: str = "") -> list[str]:
     # Notes are wrapped, not clipped: the end of an error is often the command that fixes it.
     lines = textwrap.wrap(
-        text,
+        visible(text.translate(_SPACES)),
         MATRIX_WIDTH,
         initial_indent=indent,
         subsequent_indent=indent + "    ",
@@ -74,8 +87,8 @@ def _clip_middle(text: str, width: int) -> str:
 
 def _text_widths(rows: list[ProbeRow], room: int) -> tuple[int, int]:
     """Widths of the probe and request columns within ``room``; the request gives way first."""
-    label = max([len("scenario probe"), *(len(row.label) for row in rows)])
-    request = max([len("request"), *(len(row.description) for row in rows)])
+    label = max([len("scenario probe"), *(len(visible(row.label)) for row in rows)])
+    request = max([len("request"), *(len(visible(row.description)) for row in rows)])
     if label + len(GAP) + request > room:
         request = max(MIN_TEXT_WIDTH, room - len(GAP) - label)
     if label + len(GAP) + request > room:
@@ -90,7 +103,9 @@ def render_matrix(outcomes: Sequence[ProbeOutcome], engines: Sequence[str], *, c
     rows = probe_rows(outcomes)
     columns = [*engines, HEADER_ONLY]
     widths = {
-        engine: max([len(engine), *(len(cell_label(row.cells[engine])) for row in rows if engine in row.cells)])
+        engine: max(
+            [len(visible(engine)), *(len(cell_label(row.cells[engine])) for row in rows if engine in row.cells)]
+        )
         for engine in engines
     }
     widths[HEADER_ONLY] = len(HEADER_ONLY)
@@ -98,6 +113,7 @@ def render_matrix(outcomes: Sequence[ProbeOutcome], engines: Sequence[str], *, c
     label_width, request_width = _text_widths(rows, room)
 
     def line(cells: list[tuple[str, str | None]]) -> str:
+        cells = [(visible(text), code) for text, code in cells]
         texts = [
             f"{_clip_middle(cells[0][0], label_width):<{label_width}}",
             f"{_clip_end(cells[1][0], request_width):<{request_width}}",
@@ -157,11 +173,11 @@ def _engine_error_lines(outcomes: Sequence[ProbeOutcome], engines: Sequence[str]
 def _summary_lines(
     outcomes: Sequence[ProbeOutcome], engines: Sequence[str], rows: list[ProbeRow], color: bool
 ) -> list[str]:
-    passes = sum(row.baseline.passed for row in rows)
+    allowed = sum(row.baseline.verdict is Verdict.ALLOWED for row in rows)
     probes = f"{counted(len(rows), 'scenario probe')} in {counted(len(engines), 'engine')}"
-    totals = f"{probes}; header-only check: {passes} PASS, {len(rows) - passes} FAIL"
+    totals = f"{probes}; header-only check: {allowed} ALLOWED, {len(rows) - allowed} BLOCKED"
     lines = [_paint(totals, BOLD, color)]
-    name_width = max([len(engine) for engine in engines], default=0)
+    name_width = max([len(visible(engine)) for engine in engines], default=0)
     for tally in engine_tallies(outcomes, engines):
         counts = [
             (counted(tally.probes, "probe"), None),
@@ -170,7 +186,7 @@ def _summary_lines(
             (counted(tally.engine_errors, "engine error"), MAGENTA if tally.engine_errors else None),
             (f"{tally.disagreements} disagree with header-only", YELLOW if tally.disagreements else None),
         ]
-        parts = [f"{tally.engine:<{name_width}}", *(_paint(text, code, color) for text, code in counts)]
+        parts = [f"{visible(tally.engine):<{name_width}}", *(_paint(text, code, color) for text, code in counts)]
         lines.append(GAP.join(parts))
     departures = {engine: _model_departures(outcomes, engine) for engine in engines}
     if any(departures.values()):

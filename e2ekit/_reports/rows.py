@@ -27,8 +27,8 @@ __all__ = [
 
 
 def baseline_label(baseline: BaselineVerdict) -> str:
-    """What the header-only check concluded, in the words a test run uses."""
-    return "PASS" if baseline.passed else "FAIL"
+    """What the header-only check concluded, in the browser verdicts' own words."""
+    return baseline.verdict.value
 
 
 def counted(count: int, noun: str) -> str:
@@ -122,7 +122,7 @@ class ProbeRow:
 
     @property
     def disagreement(self) -> str | None:
-        """``header-only: PASS, chromium: BLOCKED`` naming every engine that disagrees, or None."""
+        """``header-only: ALLOWED, chromium: BLOCKED`` naming every engine that disagrees, or None."""
         disagreeing = self.disagreeing
         if not disagreeing:
             return None

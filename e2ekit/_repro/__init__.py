@@ -1,9 +1,19 @@
-"""Reproduce a user's pasted CORS console error against the app under test."""
+"""Reproduce a user's pasted CORS console error against the app under test, and fix it where the app allows."""
 
 from __future__ import annotations
 
-from e2ekit._frameworks.starlette import PolicyFix, PolicyFixError, apply_fix, fix_for
-from e2ekit._repro.causes import same_cause
+from e2ekit._repro.causes import cause_of, failure_of, same_cause
+from e2ekit._repro.fixing import MAX_FIX_STEPS, FixOutcome, FixStep, fix_until_allowed
 from e2ekit._repro.reconstruct import ReproRequest, reconstruct
 
-__all__ = ["PolicyFix", "PolicyFixError", "ReproRequest", "apply_fix", "fix_for", "reconstruct", "same_cause"]
+__all__ = [
+    "MAX_FIX_STEPS",
+    "FixOutcome",
+    "FixStep",
+    "ReproRequest",
+    "cause_of",
+    "failure_of",
+    "fix_until_allowed",
+    "reconstruct",
+    "same_cause",
+]

@@ -2,38 +2,42 @@
 
 from __future__ import annotations
 
+from e2ekit._frameworks import CorsSetup
 from e2ekit._probing.result import ProbeResult
-from e2ekit._standard import Check
+from e2ekit._standard import Check, Failure, predict
 
-__all__ = ["cause_of", "same_cause"]
-
-# Starlette's CORSMiddleware refuses a preflight with 400 and names the reason in the body; browsers then only say
-# "not an ok status". The body tells which check the policy really failed.
-_STARLETTE_PREFLIGHT_BODIES = {
-    "Disallowed CORS method": Check.METHOD_NOT_ALLOWED,
-    "Disallowed CORS headers": Check.HEADER_NOT_ALLOWED,
-    "Disallowed CORS origin": Check.PREFLIGHT_ORIGIN_MISMATCH,
-}
+__all__ = ["cause_of", "failure_of", "same_cause"]
 
 
-def cause_of(result: ProbeResult) -> str | None:
-    """The failing check behind a result, seen through Starlette's 400 preflight answers."""
+def failure_of(result: ProbeResult) -> Failure | None:
+    """The failed check behind a blocked result, with its facts (None for an allowed or engine-error result)."""
+    if result.explanation is None or result.explanation.check is None:
+        return None
+    return predict(result.probe, result.page_origin, result.target_url, result.exchanges).failure
+
+
+def cause_of(result: ProbeResult, setup: CorsSetup | None = None) -> str | None:
+    """The failing check behind a result. A server that refuses a preflight (a 400 or 403 the browser only calls
+    "not an ok status" or "no Access-Control-Allow-Origin") often says why in the body or still lists what it
+    allows; that refusal is the cause."""
     if result.explanation is None or result.explanation.check is None:
         return None
     check = result.explanation.check
-    preflight = result.preflight
-    if check == Check.PREFLIGHT_STATUS_NOT_OK and preflight is not None:
-        for reason, underlying in _STARLETTE_PREFLIGHT_BODIES.items():
-            if reason in preflight.response_body:
-                return str(underlying)
+    failure = failure_of(result) if check.startswith("preflight.") else None
+    if failure is not None and check in (Check.PREFLIGHT_STATUS_NOT_OK, Check.PREFLIGHT_MISSING_ALLOW_ORIGIN):
+        refused = None if setup is None else setup.framework.preflight_refusal(failure.facts)
+        if refused is None and failure.facts.refusal is not None:
+            refused = failure.facts.refusal.check
+        if refused is not None:
+            return str(refused)
     return check
 
 
-def same_cause(reported: str, result: ProbeResult) -> bool:
+def same_cause(reported: str, result: ProbeResult, setup: CorsSetup | None = None) -> bool:
     """A blocked result whose cause is the reported one, or the reported status failure of its preflight."""
     if not result.blocked:
         return False
-    cause = cause_of(result)
+    cause = cause_of(result, setup)
     if cause == reported or (result.explanation is not None and result.explanation.check == reported):
         return True
     # The report only saw a non-ok preflight status; any refusal that made the preflight non-ok is that cause.

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from e2ekit._probing.origins import Origin, OriginError
+from e2ekit._errors import OriginError
+from e2ekit._probing.origins import Origin
 from e2ekit._probing.probe import Probe
 from e2ekit._probing.session import DEFAULT_PAGE_ORIGIN, DEFAULT_TARGET_ORIGIN
 from e2ekit._standard import Check
-from e2ekit._wordings import ConsoleReport
+from e2ekit._wordings import ParsedMessage
 
 __all__ = ["ReproRequest", "reconstruct"]
 
@@ -28,7 +29,7 @@ class ReproRequest:
 
 
 def reconstruct(
-    report: ConsoleReport,
+    report: ParsedMessage,
     *,
     page_origin: str | None,
     target_origin: str | None,

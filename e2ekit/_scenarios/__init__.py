@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from e2ekit._scenarios.errors import ScenarioError
+from e2ekit._errors import ScenarioError
 from e2ekit._scenarios.loader import load_scenarios
 from e2ekit._scenarios.model import CookieSetup, Scenario, ScenarioProbe
 from e2ekit._scenarios.outcome import BaselineVerdict, ProbeOutcome

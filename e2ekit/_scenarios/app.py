@@ -1,4 +1,5 @@
-"""Build the ASGI app a scenario describes: the built-in routes behind CORSMiddleware and layers, or its own app."""
+"""Build the ASGI app a scenario describes: the built-in routes behind CORSMiddleware and layers, or its own app
+(of any kind the command line accepts, adapted to ASGI)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import hashlib
 import importlib.util
 from collections.abc import Mapping
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from starlette.applications import Starlette
@@ -14,11 +16,13 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from e2ekit._errors import AppLoadError
 from e2ekit._scenarios.layers import AuthRequired, SlashRedirect
 from e2ekit._scenarios.model import Scenario
 from e2ekit._scenarios.routes import builtin_routes
-from e2ekit._serving.apps import AppLoadError, load_app
+from e2ekit._serving.apps import as_asgi, load_app, parse_import_string
 from e2ekit._serving.asgi import ASGIApp
+from e2ekit._serving.upstream import is_url
 
 __all__ = ["PAGE_HOST_PLACEHOLDER", "PAGE_PLACEHOLDER", "build_app", "cors_arguments"]
 
@@ -76,27 +80,36 @@ def _import_app(scenario: Scenario) -> ASGIApp:
     """``app = "apps.legacy:app"`` names a module relative to the scenario file's directory (scenarios/apps/legacy.py).
 
     It is loaded from that file under a private module name, so a same-named module elsewhere on sys.path (a
-    project's own ``apps`` package) can neither shadow it nor be shadowed. Other modules import as usual.
+    project's own ``apps`` package) can neither shadow it nor be shadowed. Other modules import as usual, from the
+    scenario file's directory first. The rules are the command line's (e2ekit._serving.apps): an app of any kind, a
+    callable without arguments that returns one, or a running server's URL (on this machine); never a file path.
     """
     assert scenario.app is not None
-    module_name, _, attribute = scenario.app.partition(":")
     directory = Path(scenario.file).resolve().parent
-    candidate = directory.joinpath(*module_name.split(".")).with_suffix(".py")
-    if not candidate.is_file():
-        return load_app(scenario.app, app_dir=directory)
-    private_name = "e2ekit_scenario_app_" + hashlib.sha1(str(candidate).encode()).hexdigest()[:12]
-    spec = importlib.util.spec_from_file_location(private_name, candidate)
+    try:
+        if is_url(scenario.app):
+            return load_app(scenario.app)
+        module_name, attribute = parse_import_string(scenario.app)
+        candidate = directory.joinpath(*module_name.split(".")).with_suffix(".py")
+        if not candidate.is_file():
+            return load_app(scenario.app, app_dir=directory)
+        module = _module_from_file(candidate, scenario.app)
+        if not hasattr(module, attribute):
+            raise AppLoadError(f'app "{scenario.app}": {candidate} has no attribute "{attribute}"')
+        return as_asgi(getattr(module, attribute), f'app "{scenario.app}"')
+    except AppLoadError as error:
+        raise AppLoadError(f"{scenario.file}: [{scenario.id}] {error}") from None
+
+
+def _module_from_file(path: Path, text: str) -> ModuleType:
+    private_name = "e2ekit_scenario_app_" + hashlib.sha1(str(path).encode()).hexdigest()[:12]
+    spec = importlib.util.spec_from_file_location(private_name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
+    except SystemExit as exit:
+        raise AppLoadError(f'app "{text}": importing {path} called sys.exit({exit.code!r})') from None
     except Exception as error:  # the module's own failure, reported like load_app reports it
-        raise AppLoadError(
-            f'{scenario.file}: [{scenario.id}] app "{scenario.app}": importing {candidate} raised {type(error).__name__}: {error}'
-        ) from None
-    app = getattr(module, attribute, None)
-    if not callable(app):
-        raise AppLoadError(
-            f'{scenario.file}: [{scenario.id}] app "{scenario.app}": {candidate} has no ASGI app named "{attribute}"'
-        )
-    return app  # type: ignore[no-any-return]
+        raise AppLoadError(f'app "{text}": importing {path} raised {type(error).__name__}: {error}') from None
+    return module

@@ -2,14 +2,15 @@
 
 It sends the probe's request to the app in-process through Starlette's TestClient with its default settings
 (redirects followed, server exceptions re-raised), adds the ``Origin`` header and the scenario's cookies, sends no
-preflight, and passes when ``Access-Control-Allow-Origin`` is the page origin or ``*``: the assertion most suites
-write. It looks at nothing a browser also checks (credentials, preflight, exposed headers, cookie policy).
+preflight, and says ALLOWED when ``Access-Control-Allow-Origin`` is the page origin or ``*``: the assertion most
+suites write. It looks at nothing a browser also checks (credentials, preflight, exposed headers, cookie policy).
 """
 
 from __future__ import annotations
 
 from starlette.testclient import TestClient
 
+from e2ekit._probing.result import Verdict
 from e2ekit._scenarios.model import Scenario, ScenarioProbe
 from e2ekit._scenarios.outcome import BaselineVerdict
 from e2ekit._serving.asgi import ASGIApp
@@ -27,7 +28,7 @@ def baseline_verdict(app: ASGIApp, scenario: Scenario, probe: ScenarioProbe, ori
     try:
         response = client.request(request.method, request.path, headers=headers, content=request.body)
     except Exception as error:  # the app's own exception: TestClient re-raises it, and a suite's test errors
-        return BaselineVerdict(False, f"the test client raised {type(error).__name__}: {error}")
+        return BaselineVerdict(Verdict.BLOCKED, f"the test client raised {type(error).__name__}: {error}")
     finally:
         client.close()
     allow_origin = response.headers.get("access-control-allow-origin")
@@ -39,4 +40,4 @@ def baseline_verdict(app: ASGIApp, scenario: Scenario, probe: ScenarioProbe, ori
     allow_credentials = response.headers.get("access-control-allow-credentials")
     if allow_credentials is not None:
         detail += f", access-control-allow-credentials: {allow_credentials}"
-    return BaselineVerdict(allow_origin in (origin, "*"), detail)
+    return BaselineVerdict(Verdict.ALLOWED if allow_origin in (origin, "*") else Verdict.BLOCKED, detail)

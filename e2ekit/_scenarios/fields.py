@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from e2ekit._scenarios.errors import ScenarioError
+from e2ekit._errors import ScenarioError
 
 __all__ = ["Fields", "render", "sentence_list"]
 
@@ -17,7 +17,10 @@ _RENDER_LIMIT = 80
 
 def render(value: Any) -> str:
     """A value written as TOML would write it (shortened), so the message shows what the file says."""
-    text = _render(value)
+    try:
+        text = _render(value)
+    except RecursionError:  # a value nested hundreds of levels deep: its start says enough
+        text = "{ ... }" if isinstance(value, Mapping) else "[ ... ]"
     return text if len(text) <= _RENDER_LIMIT else text[: _RENDER_LIMIT - 3] + "..."
 
 

@@ -13,11 +13,20 @@ from e2ekit._serving.asgi import ASGIApp, Receive, Scope, Send
 __all__ = ["LAYERS", "AuthRequired", "SlashRedirect"]
 
 LAYERS: dict[str, str] = {
-    "auth-outside-cors": "a middleware outside CORSMiddleware answers 401 without CORS headers when Authorization is missing (preflights too)",
+    "auth-outside-cors": (
+        "a middleware outside CORSMiddleware answers 401 without CORS headers when Authorization is missing "
+        "(preflights too)"
+    ),
     "auth-inside-cors": "the same 401 check inside CORSMiddleware: preflights pass, the 401 carries CORS headers",
-    "slash-redirect-outside-cors": "a middleware outside CORSMiddleware answers every /items request, OPTIONS included, 307 -> /items/",
-    "error-handler": "an exception handler for 500 (Starlette runs it in ServerErrorMiddleware, outside CORSMiddleware)",
-    "cors-outermost": "CORSMiddleware wraps the whole app, ServerErrorMiddleware included, so a 500 carries CORS headers",
+    "slash-redirect-outside-cors": (
+        "a middleware outside CORSMiddleware answers every /items request, OPTIONS included, 307 -> /items/"
+    ),
+    "error-handler": (
+        "an exception handler for 500 (Starlette runs it in ServerErrorMiddleware, outside CORSMiddleware)"
+    ),
+    "cors-outermost": (
+        "CORSMiddleware wraps the whole app, ServerErrorMiddleware included, so a 500 carries CORS headers"
+    ),
 }
 """Layer name -> what it does (shown in scenarios/README.md and in validation errors)."""
 

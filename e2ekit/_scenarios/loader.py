@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from e2ekit._probing.origins import Origin, OriginError
+from e2ekit._errors import OriginError, ScenarioError
+from e2ekit._probing.origins import Origin
 from e2ekit._probing.session import DEFAULT_PAGE_ORIGIN, DEFAULT_TARGET_ORIGIN
 from e2ekit._scenarios.app import cors_arguments
-from e2ekit._scenarios.errors import ScenarioError
 from e2ekit._scenarios.fields import Fields, render
 from e2ekit._scenarios.layers import LAYERS
 from e2ekit._scenarios.model import Scenario
@@ -87,6 +87,9 @@ def read_scenarios(path: Path) -> list[Scenario]:
         raise ScenarioError(f"{shown}: invalid TOML: {error}") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ScenarioError(f"{shown}: cannot read the file: {error}") from None
+    except RecursionError:
+        # tomllib parses nested arrays and tables recursively: a few hundred levels exhaust the stack.
+        raise ScenarioError(f"{shown}: invalid TOML: nested too deeply (expected at most a few levels)") from None
     for key, value in document.items():
         if key != "scenario":
             raise ScenarioError(f"{shown}: {key} = {render(value)}: expected only [[scenario]] tables at the top level")
@@ -188,8 +191,12 @@ def _cors(fields: Fields) -> Mapping[str, Any] | None:
     if regex is not None:
         try:
             re.compile(cors_arguments({"regex": regex}, DEFAULT_PAGE_ORIGIN)["regex"])
-        except re.error as error:
-            raise cors.error("allow_origin_regex", regex, f"a regular expression (Python re syntax): {error}") from None
+        except (re.error, OverflowError, RecursionError) as error:
+            # OverflowError: a repetition count beyond what re can hold; RecursionError: groups nested thousands deep.
+            reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+            raise cors.error(
+                "allow_origin_regex", regex, f"a regular expression (Python re syntax): {reason}"
+            ) from None
         kwargs["allow_origin_regex"] = regex
     credentials = cors.boolean("allow_credentials")
     if credentials is not None:

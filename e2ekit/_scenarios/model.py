@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from e2ekit._probing.probe import Probe
+from e2ekit._probing.result import Verdict
 
-__all__ = ["VERDICTS", "CookieSetup", "Scenario", "ScenarioProbe"]
+__all__ = ["EXPECTABLE_VERDICTS", "CookieSetup", "Scenario", "ScenarioProbe"]
 
-VERDICTS = ("allowed", "blocked")
+EXPECTABLE_VERDICTS = {"allowed": Verdict.ALLOWED, "blocked": Verdict.BLOCKED}
+"""How a scenario file writes the verdicts a probe can be expected to get."""
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,8 @@ class ScenarioProbe:
     """A probe with what the scenario expects of it. Optional expectations are None when not stated."""
 
     probe: Probe
-    expect: Mapping[str, str]
-    """Expected verdict ("allowed" or "blocked") by engine name; key "default" for engines not named."""
+    expect: Mapping[str, Verdict]
+    """Expected verdict by engine name; key "default" for engines not named."""
     preflight: bool | None = None
     reached_app: bool | None = None
     cookie_sent: bool | None = None
@@ -58,7 +60,7 @@ class ScenarioProbe:
         value: bool | None = by_engine[name] if name in by_engine else getattr(self, name)
         return value
 
-    def expected_verdict(self, engine: str) -> str:
+    def expected_verdict(self, engine: str) -> Verdict:
         # Not expect.get(engine, expect["default"]): that evaluates the default even when every engine is named.
         return self.expect[engine] if engine in self.expect else self.expect["default"]
 

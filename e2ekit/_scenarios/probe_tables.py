@@ -6,9 +6,11 @@ import re
 from collections.abc import Mapping
 
 from e2ekit._engines.base import ENGINE_NAMES
-from e2ekit._probing.probe import CREDENTIALS_MODES, FETCH_MODES, REDIRECT_MODES, Probe, ProbeError
+from e2ekit._errors import ProbeError
+from e2ekit._probing.probe import CREDENTIALS_MODES, FETCH_MODES, REDIRECT_MODES, Probe
+from e2ekit._probing.result import Verdict
 from e2ekit._scenarios.fields import Fields, sentence_list
-from e2ekit._scenarios.model import VERDICTS, CookieSetup, ScenarioProbe
+from e2ekit._scenarios.model import EXPECTABLE_VERDICTS, CookieSetup, ScenarioProbe
 
 __all__ = ["COOKIE_KEYS", "PROBE_KEYS", "WIRE_KEYS", "read_cookie", "read_probe"]
 
@@ -21,17 +23,19 @@ SAMESITE_VALUES = ("Lax", "Strict", "None")
 WIRE_KEYS = ("preflight", "reached_app", "cookie_sent")
 """Expectations on the wire that may differ by engine: true/false, or { default = ..., <engine> = ... }."""
 
-_VERDICT_TEXT = sentence_list([f'"{verdict}"' for verdict in VERDICTS])
+_VERDICT_TEXT = sentence_list([f'"{verdict}"' for verdict in EXPECTABLE_VERDICTS])
 _COOKIE_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _COOKIE_VALUE = re.compile(r"^[!#$%&'()*+\-./0-9:<=>?@A-Z\[\]^_`a-z{|}~]*$")
 
 
 def read_probe(fields: Fields) -> ScenarioProbe:
     fields.check_keys(PROBE_KEYS)
-    path = fields.string("path", expected='a path starting with "/", e.g. "/api"') or "/"
+    path = fields.string("path", expected='a path starting with "/", e.g. "/api"')
+    path = "/" if path is None else path
     if not path.startswith("/"):
         raise fields.error("path", path, 'a path starting with "/", e.g. "/api"')
-    method = fields.string("method", expected='an HTTP method, e.g. "GET" or "PUT"') or "GET"
+    method = fields.string("method", expected='an HTTP method, e.g. "GET" or "PUT"')
+    method = "GET" if method is None else method
     body = fields.string("body")
     if body is not None and method.upper() in ("GET", "HEAD"):
         raise fields.error("body", body, f"no body with method {method.upper()} (fetch() rejects it)")
@@ -45,8 +49,8 @@ def read_probe(fields: Fields) -> ScenarioProbe:
             mode=fields.choice("mode", FETCH_MODES, "cors") or "cors",
             redirect=fields.choice("redirect", REDIRECT_MODES, "follow") or "follow",
         )
-    except ProbeError:
-        raise fields.error("method", method, 'an HTTP method token, e.g. "GET" or "PUT"') from None
+    except ProbeError as error:
+        raise fields.error(error.argument, error.value, error.expected) from None
     wire = {name: _by_engine(fields, name) for name in WIRE_KEYS}
     wire_by_engine: dict[str, dict[str, bool]] = {}
     for name, (_, overrides) in wire.items():
@@ -78,25 +82,25 @@ def _headers(fields: Fields) -> tuple[tuple[str, str], ...]:
     return tuple(table.items())
 
 
-def _expect(fields: Fields) -> Mapping[str, str]:
+def _expect(fields: Fields) -> Mapping[str, Verdict]:
     value = fields.table.get("expect")
     if value is None:
         raise fields.missing("expect", f'{_VERDICT_TEXT}, or a table by engine with a "default"')
     if isinstance(value, str):
-        if value not in VERDICTS:
+        if value not in EXPECTABLE_VERDICTS:
             raise fields.error("expect", value, _VERDICT_TEXT)
-        return {"default": value}
+        return {"default": EXPECTABLE_VERDICTS[value]}
     if not isinstance(value, Mapping):
         raise fields.error("expect", value, f'{_VERDICT_TEXT}, or a table by engine with a "default"')
     nested = fields.nested(value, "expect.")
     for key, verdict in value.items():
         if key not in (*ENGINE_NAMES, "default"):
             raise nested.error(key, verdict, f'an engine name ({", ".join(ENGINE_NAMES)}) or "default"')
-        if verdict not in VERDICTS:
+        if not isinstance(verdict, str) or verdict not in EXPECTABLE_VERDICTS:
             raise nested.error(key, verdict, _VERDICT_TEXT)
     if "default" not in value and not all(name in value for name in ENGINE_NAMES):
         raise fields.error("expect", value, f'a "default" key, or a verdict for each of {", ".join(ENGINE_NAMES)}')
-    return dict(value)
+    return {key: EXPECTABLE_VERDICTS[verdict] for key, verdict in value.items()}
 
 
 def _by_engine(fields: Fields, key: str) -> tuple[bool | None, dict[str, bool]]:
@@ -143,7 +147,8 @@ def read_cookie(fields: Fields) -> CookieSetup:
     value = fields.string("value") or "1"
     if not _COOKIE_VALUE.match(value):
         raise fields.error("value", value, "a cookie value without spaces, quotes, commas, semicolons or backslashes")
-    path = fields.string("path", expected='a path starting with "/"') or "/"
+    path = fields.string("path", expected='a path starting with "/"')
+    path = "/" if path is None else path
     if not path.startswith("/"):
         raise fields.error("path", path, 'a path starting with "/"')
     return CookieSetup(

@@ -2,8 +2,8 @@
 
 A scenario's probes run batched, in one page evaluation. Scenarios that share a page origin and set no cookies
 run one after another and reuse the loaded page (Session skips a navigation to the document already shown), so
-most of a corpus costs one evaluation per scenario. Isolation stays complete: every probe URL is unique (no preflight or HTTP cache carries
-over), and closing the session clears the cookies a scenario set.
+most of a corpus costs one evaluation per scenario. Isolation stays complete: every probe URL is unique (no
+preflight or HTTP cache carries over), and closing the session clears the cookies a scenario set.
 """
 
 from __future__ import annotations
@@ -12,21 +12,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from e2ekit._engines.base import EngineError
 from e2ekit._engines.selection import EngineSpec
+from e2ekit._engines.worker import EngineInterrupted
+from e2ekit._errors import EngineError, EngineUnavailable
 from e2ekit._probing.origins import Origin
 from e2ekit._probing.runs import EngineRun, run_in_engines
 from e2ekit._probing.session import Session
 from e2ekit._scenarios.app import build_app
 from e2ekit._scenarios.baseline import baseline_verdict
-from e2ekit._scenarios.expectations import mismatches
 from e2ekit._scenarios.model import Scenario
-from e2ekit._scenarios.outcome import BaselineVerdict, ProbeOutcome
+from e2ekit._scenarios.outcome import BaselineVerdict, ProbeOutcome, mismatches
 from e2ekit._serving.asgi import ASGIApp
 from e2ekit._serving.topology import SAME_ORIGIN, Topology
 
 __all__ = [
     "PreparedScenario",
+    "ScenarioRun",
     "execution_order",
     "outcomes_in_order",
     "prepare_scenarios",
@@ -77,7 +78,11 @@ def run_by_engine(
     topology: Topology,
     launch_args: dict[str, Any] | None = None,
 ) -> list[EngineRun[list[ProbeOutcome]]]:
-    """Each engine's outcomes (scenario order, then probe order), or the error that kept the engine from starting."""
+    """Each engine's outcomes (scenario order, then probe order), or the error that kept the engine from starting.
+
+    When the run is interrupted (Ctrl-C, SIGTERM), the outcomes obtained stand and every other one carries the
+    EngineInterrupted message as its engine error.
+    """
 
     def job(new_session: Callable[[], Session]) -> list[ProbeOutcome]:
         by_scenario: dict[int, list[ProbeOutcome]] = {}
@@ -85,6 +90,8 @@ def run_by_engine(
         for position in execution_order(prepared):
             item = prepared[position]
             session = new_session()
+            if session.engine.interrupted:  # Ctrl-C: keep what ran, mark the rest
+                broken = str(EngineInterrupted.of(session.engine.name))
             if broken is not None:
                 by_scenario[position] = _error_outcomes(item, session.engine.name, broken)
                 continue
@@ -112,16 +119,32 @@ def execution_order(prepared: Sequence[PreparedScenario]) -> list[int]:
     return sorted(range(len(prepared)), key=cost_key)
 
 
+@dataclass(frozen=True)
+class ScenarioRun:
+    """What running scenarios gave: the outcomes of the engines that started, and the engines that are not installed."""
+
+    outcomes: list[ProbeOutcome]
+    """Ordered by scenario, probe, then engine; an engine that failed to start has error outcomes."""
+    engines: list[str]
+    """The engines that ran (or failed), in the order of the specs; unavailable ones are left out."""
+    unavailable: dict[str, EngineUnavailable]
+    """Engines that are not installed here, by name, with the error that names their install command."""
+
+
 def run_scenarios(
     scenarios: Sequence[Scenario],
     specs: Sequence[EngineSpec],
     *,
     topology: Topology,
     launch_args: dict[str, Any] | None = None,
-) -> list[ProbeOutcome]:
-    """Every probe of every scenario in every engine, ordered by scenario, probe, then engine (as ``specs``)."""
+) -> ScenarioRun:
+    """Run every probe of every scenario in every engine, engines side by side: the one entry point the CLI, the
+    pytest plugin and the benchmarks share."""
     prepared = prepare_scenarios(scenarios, topology)
-    return outcomes_in_order(prepared, run_by_engine(prepared, specs, topology=topology, launch_args=launch_args))
+    runs = run_by_engine(prepared, specs, topology=topology, launch_args=launch_args)
+    unavailable = {run.spec.name: run.error for run in runs if isinstance(run.error, EngineUnavailable)}
+    started = [run for run in runs if run.spec.name not in unavailable]
+    return ScenarioRun(outcomes_in_order(prepared, started), [run.spec.name for run in started], unavailable)
 
 
 def outcomes_in_order(
@@ -133,7 +156,8 @@ def outcomes_in_order(
         if run.value is not None:
             by_engine.append(run.value)
         else:
-            message = f"{run.spec} could not be started: {run.error}"
+            interrupted = isinstance(run.error, EngineInterrupted)
+            message = str(run.error) if interrupted else f"{run.spec} could not be started: {run.error}"
             by_engine.append(
                 [
                     ProbeOutcome(item.scenario, index, run.spec.name, None, baseline, (), engine_error=message)
@@ -161,6 +185,8 @@ def _run_scenario(item: PreparedScenario, session: Session) -> tuple[list[ProbeO
             target_origin=item.target_argument,
             opaque_page=scenario.opaque_page,
         )
+    except EngineInterrupted as error:
+        return _error_outcomes(item, engine, str(error)), None
     except EngineError as error:
         return _error_outcomes(item, engine, f"setting up the scenario failed: {error}"), _close(session)
     outcomes = [

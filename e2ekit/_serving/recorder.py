@@ -64,7 +64,9 @@ async def record_exchange(
 
     try:
         await app(scope, receive, recording_send)
-    except Exception as exc:  # the app's failure is what the probe observes; record it instead of crashing
+    # The app's failure is what the probe observes; record it instead of crashing. SystemExit too: raised into the
+    # event loop it would stop every server of the run.
+    except (Exception, SystemExit) as exc:
         error = f"{type(exc).__name__}: {exc}"
     if index is None:
         error = error or "the app returned without starting a response"

@@ -1,7 +1,7 @@
 """The ASGI app every e2ekit server runs: the probe page, and each probe's requests routed to its app.
 
-Requests are routed by the probe marker (see e2ekit._serving.marker), redirect hops included; the app under test never sees
-the marker.
+Requests are routed by the probe marker (see e2ekit._serving.marker), redirect hops included; the app under test
+never sees the marker.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from e2ekit._probing.exchange import Exchange
@@ -25,6 +26,8 @@ class Recording:
     """What the target saw for one probe, in arrival order."""
 
     app: ASGIApp
+    state: dict[str, Any] | None = None
+    """The app's lifespan state; each request gets a shallow copy in its scope, as under uvicorn."""
     exchanges: list[Exchange] = field(default_factory=list)
     _in_flight: int = 0
     _idle: threading.Condition = field(default_factory=threading.Condition)
@@ -54,9 +57,9 @@ class Router:
         self.server_authorities: set[str] = set()
         self.unattributed: list[Exchange] = []
 
-    def register(self, app: ASGIApp) -> tuple[int, Recording]:
-        """A fresh marker whose requests go to ``app``, and the recording they will fill."""
-        recording = Recording(app)
+    def register(self, app: ASGIApp, state: dict[str, Any] | None = None) -> tuple[int, Recording]:
+        """A fresh marker whose requests go to ``app`` (with its lifespan ``state``), and the recording they fill."""
+        recording = Recording(app, state)
         with self._lock:
             marker = next(self._markers)
             self._recordings[marker] = recording
@@ -88,6 +91,8 @@ class Router:
         clean_query = without_marker(query)
         raw_path = scope.get("raw_path") or scope["path"].encode()
         app_scope = {**scope, "query_string": clean_query.encode("latin-1"), "raw_path": raw_path.split(b"?")[0]}
+        if recording.state is not None:
+            app_scope["state"] = recording.state.copy()
         recording.begin()
         try:
             await record_exchange(

@@ -9,22 +9,15 @@ import socket
 
 import uvicorn
 
+from e2ekit._errors import PortInUseError, ServerError
 from e2ekit._probing.origins import Origin
 from e2ekit._serving.asgi import ASGIApp
 from e2ekit._serving.event_loop import LoopThread
 
-__all__ = ["PortInUseError", "Server", "ServerError"]
+__all__ = ["Server", "bind_loopback"]
 
 STARTUP_TIMEOUT = 10.0
 SHUTDOWN_TIMEOUT = 5.0
-
-
-class ServerError(RuntimeError):
-    """A server could not be started."""
-
-
-class PortInUseError(ServerError):
-    """The exact port an origin names is taken by another process."""
 
 
 class _SignallingServer(uvicorn.Server):
@@ -45,7 +38,18 @@ class Server:
     def __init__(self, app: ASGIApp, origin: Origin, loop: LoopThread) -> None:
         self._socket = _bind(origin)
         self.origin = origin.with_port(self._socket.getsockname()[1])
-        config = uvicorn.Config(app, log_config=None, log_level="critical", access_log=False, lifespan="off")
+        # No Server or Date header of uvicorn's own: the browser gets exactly the headers the app (or, behind the
+        # proxy, the running server) sent, which are the headers the recorder records. uvicorn would add its own
+        # beside an upstream's, sending two of each.
+        config = uvicorn.Config(
+            app,
+            log_config=None,
+            log_level="critical",
+            access_log=False,
+            lifespan="off",
+            server_header=False,
+            date_header=False,
+        )
         self._server = _SignallingServer(config)
         self._loop = loop
         self._serving: concurrent.futures.Future[None] | None = None
@@ -74,6 +78,11 @@ class Server:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+def bind_loopback() -> socket.socket:
+    """A listening socket on 127.0.0.1 at a port the OS picks, for a server only the kit talks to."""
+    return _bind(Origin.parse("http://127.0.0.1"))
 
 
 def _bind(origin: Origin) -> socket.socket:

@@ -1,21 +1,31 @@
-"""A pure-Python model of the Fetch standard's CORS rules: predict what a browser lets a page read."""
+"""A pure-Python model of the Fetch standard's CORS rules: predict what a browser lets a page read, and why not.
+
+The model returns facts only (the failing check, a sentence on what failed, the values it was decided on); the fix
+for a failure depends on what serves the app and is worded in e2ekit._frameworks.
+"""
 
 from __future__ import annotations
 
-from e2ekit._standard.checks import CORS_CHECK_FAILURES, Check, Failure, check_named, cors_check_failure
-from e2ekit._standard.cors_check import cors_check, exception_fix, origin_fix
-from e2ekit._standard.deviations import ENGINE_DEVIATIONS, known_deviation
+from e2ekit._standard.checks import (
+    CORS_CHECK_FAILURES,
+    ENGINE_DEVIATIONS,
+    Check,
+    Facts,
+    Failure,
+    check_named,
+    cors_check_failure,
+    known_deviation,
+)
+from e2ekit._standard.cors_check import cors_check, response_facts
 from e2ekit._standard.exposure import (
     FORBIDDEN_RESPONSE_HEADERS,
     RESPONSE_TYPES,
     SAFELISTED_RESPONSE_HEADERS,
     readable_headers,
 )
-from e2ekit._standard.header_lists import HeaderListError, header_list_values
-from e2ekit._standard.model import predict
-from e2ekit._standard.prediction import Prediction
+from e2ekit._standard.header_lists import header_list_values
+from e2ekit._standard.model import Prediction, predict
 from e2ekit._standard.preflight import check_preflight, needs_preflight
-from e2ekit._standard.redirects import MAX_REDIRECTS, REQUEST_BODY_HEADERS, follow_redirect
 from e2ekit._standard.request import (
     FORBIDDEN_METHODS,
     FORBIDDEN_REQUEST_HEADERS,
@@ -26,16 +36,21 @@ from e2ekit._standard.request import (
 )
 from e2ekit._standard.request_origin import (
     OPAQUE_ORIGIN,
+    OriginSlip,
     has_credentials,
     is_http_url,
     is_redirect_tainted,
     is_same_origin,
     origin_of,
+    origin_slip,
     request_origin,
 )
 from e2ekit._standard.responses import (
+    MAX_REDIRECTS,
     REDIRECT_STATUSES,
+    REQUEST_BODY_HEADERS,
     effective_status,
+    follow_redirect,
     is_ok_status,
     is_redirect,
     location,
@@ -73,9 +88,10 @@ __all__ = [
     "SAFELISTED_METHODS",
     "SAFELISTED_RESPONSE_HEADERS",
     "Check",
+    "Facts",
     "Failure",
     "FetchRequest",
-    "HeaderListError",
+    "OriginSlip",
     "Prediction",
     "build_request",
     "check_named",
@@ -83,7 +99,6 @@ __all__ = [
     "cors_check",
     "cors_check_failure",
     "effective_status",
-    "exception_fix",
     "follow_redirect",
     "has_credentials",
     "header_list_values",
@@ -103,10 +118,11 @@ __all__ = [
     "mime_essence",
     "name_response",
     "needs_preflight",
-    "origin_fix",
     "origin_of",
+    "origin_slip",
     "predict",
     "readable_headers",
     "request_origin",
+    "response_facts",
     "unsafe_header_names",
 ]

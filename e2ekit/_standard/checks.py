@@ -13,14 +13,30 @@ Identifiers are dotted, ``<stage>.<failure>``:
 
 A few identifiers come only from parsing console text, where an engine words several failures the same way; their
 descriptions say so.
+
+A Failure holds facts only: the check, a sentence on what failed, and the values it was decided on (Facts). How to
+fix it depends on what serves the app, so the wording of fixes lives in ``e2ekit._frameworks``. Where real engines
+depart from the standard is listed here too (ENGINE_DEVIATIONS), as measured by e2ekit's corpus.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["CORS_CHECK_FAILURES", "Check", "Failure", "check_named", "cors_check_failure"]
+from e2ekit._standard.request_origin import OriginSlip
+
+__all__ = [
+    "CORS_CHECK_FAILURES",
+    "ENGINE_DEVIATIONS",
+    "Check",
+    "Facts",
+    "Failure",
+    "check_named",
+    "cors_check_failure",
+    "known_deviation",
+]
 
 
 class Check(StrEnum):
@@ -199,9 +215,74 @@ _BY_IDENTIFIER = {check.value: check for check in Check}
 
 
 @dataclass(frozen=True)
+class Facts:
+    """The values a failed check was decided on; what is not known or does not apply is None (or empty)."""
+
+    origin: str | None = None
+    """The request's Origin: the page origin, or "null" once a redirect tainted the request."""
+    page_origin: str | None = None
+    credentials: str | None = None
+    """The request's credentials mode: "omit", "same-origin" or "include"."""
+    method: str | None = None
+    """The request's method, as fetch() sends it."""
+    header: str | None = None
+    """The request header the failure is about, spelled as the page wrote it."""
+    unsafe_headers: tuple[str, ...] = ()
+    """The request's CORS-unsafe header names, spelled as the page wrote them (what a preflight asks for)."""
+    value: str | None = None
+    """The offending response header value as sent (several lines joined with ", ")."""
+    lines: int = 0
+    """How many Access-Control-Allow-Origin lines the response had."""
+    allowed: tuple[str, ...] | None = None
+    """The parsed Access-Control-Allow-Methods or -Allow-Headers items; None when the header was absent."""
+    allow_credentials: str | None = None
+    """The response's Access-Control-Allow-Credentials value, None when absent."""
+    slip: OriginSlip | None = None
+    """How Access-Control-Allow-Origin differs from the request's origin, for an origin meant to be it."""
+    status: int | None = None
+    """The status the browser got (500 when the app finished without responding)."""
+    responded: bool = True
+    """False when the app finished without starting a response."""
+    error: str | None = None
+    """The exception the app raised, e.g. "ValueError: boom"."""
+    body: str = ""
+    """The start of the response body, where servers say why they refused a preflight."""
+    preflight: bool = False
+    """Whether the failing response answered a preflight."""
+    target: str | None = None
+    """A redirect's target URL, resolved against the request URL."""
+    token: str | None = None
+    """The item of a header list that is not a token."""
+    refusal: Failure | None = None
+    """For a preflight with a non-ok status: what its own Allow-Methods and Allow-Headers refuse, if they do."""
+
+
+@dataclass(frozen=True)
 class Failure:
-    """A failed check with one sentence on what failed and, where the server can fix it, one sentence how."""
+    """A failed check, one sentence on what failed, citing the values seen, and the facts it was decided on."""
 
     check: Check
     detail: str
-    fix: str | None = None
+    facts: Facts = Facts()
+
+
+ENGINE_DEVIATIONS: Mapping[Check, Mapping[str, str]] = {
+    # Fetch, "CORS-preflight fetch": "*" in Access-Control-Allow-Headers does not match `Authorization`.
+    Check.AUTHORIZATION_NOT_COVERED_BY_WILDCARD: {
+        "chromium": "Chromium 156 still lets '*' in Access-Control-Allow-Headers cover Authorization (the exclusion "
+        "is announced as a deprecation, not enforced), and logs nothing to the console",
+        "firefox": "Firefox ESR 153 still lets '*' in Access-Control-Allow-Headers cover Authorization",
+        "webkit": "WebKitGTK 2.50 lets '*' in Access-Control-Allow-Headers cover Authorization (WebKit never "
+        "implemented the exclusion)",
+    },
+}
+"""Where engines depart from the standard: the model predicts the standard, and a result whose engine did otherwise
+names the engine behaviour behind the difference."""
+
+
+def known_deviation(check: str | None, engine: str) -> str | None:
+    """The engine behaviour that makes ``engine`` differ from the standard on ``check``, if e2ekit knows one."""
+    if check is None:
+        return None
+    by_engine = ENGINE_DEVIATIONS.get(check_named(check))
+    return None if by_engine is None else by_engine.get(engine)

@@ -5,8 +5,9 @@ https://fetch.spec.whatwg.org/#concept-filtered-response and #cors-safelisted-re
 
 from __future__ import annotations
 
+from e2ekit._errors import HeaderListError
 from e2ekit._probing.exchange import Exchange
-from e2ekit._standard.header_lists import HeaderListError, header_list_values
+from e2ekit._standard.header_lists import header_list_values
 
 __all__ = ["FORBIDDEN_RESPONSE_HEADERS", "RESPONSE_TYPES", "SAFELISTED_RESPONSE_HEADERS", "readable_headers"]
 

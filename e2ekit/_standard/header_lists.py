@@ -5,19 +5,11 @@ https://fetch.spec.whatwg.org/#extract-header-list-values
 
 from __future__ import annotations
 
+from e2ekit._errors import HeaderListError
 from e2ekit._probing.exchange import Exchange
 from e2ekit._standard.safelist import is_token
 
-__all__ = ["HeaderListError", "header_list_values"]
-
-
-class HeaderListError(ValueError):
-    """A header value that is not a comma-separated list of tokens."""
-
-    def __init__(self, value: str, token: str) -> None:
-        super().__init__(f"'{value}' is not a comma-separated list of tokens: '{token}' is not a token")
-        self.value = value
-        self.token = token
+__all__ = ["header_list_values"]
 
 
 def header_list_values(response: Exchange, name: str) -> tuple[str, ...] | None:

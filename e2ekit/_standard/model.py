@@ -9,22 +9,49 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from e2ekit._probing.exchange import Exchange
 from e2ekit._probing.probe import Probe
-from e2ekit._standard.checks import Check, Failure
+from e2ekit._standard.checks import Check, Facts, Failure
 from e2ekit._standard.cors_check import cors_check
 from e2ekit._standard.exposure import readable_headers
-from e2ekit._standard.prediction import Prediction
 from e2ekit._standard.preflight import check_preflight, needs_preflight
-from e2ekit._standard.redirects import follow_redirect
 from e2ekit._standard.request import FetchRequest, build_request
 from e2ekit._standard.request_origin import is_http_url, is_same_origin, origin_of, request_origin
-from e2ekit._standard.responses import effective_status, is_redirect, location
+from e2ekit._standard.responses import effective_status, follow_redirect, is_redirect, location
 
-__all__ = ["predict"]
+__all__ = ["Prediction", "predict"]
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The outcome a standards-conforming browser gives the page's fetch().
+
+    ``check`` is the identifier of the failing check (None when allowed); ``detail`` says in one sentence what
+    failed or passed, citing the values seen; ``facts`` are the values a failure was decided on (None when
+    allowed), from which e2ekit._frameworks words the fix. ``readable_headers`` are the response header names
+    JavaScript can read, ``response_type`` is ``Response.type`` ("basic", "cors", "opaque", "opaqueredirect") and
+    ``status`` is ``Response.status`` (0 for the opaque types); all three are empty when the fetch fails.
+    """
+
+    allowed: bool
+    check: Check | None
+    detail: str
+    preflight_required: bool
+    readable_headers: tuple[str, ...] = ()
+    response_type: str | None = None
+    status: int | None = None
+    facts: Facts | None = None
+
+    @property
+    def failure(self) -> Failure | None:
+        """The failed check with its detail and facts, or None when the fetch succeeds."""
+        if self.check is None:
+            return None
+        return Failure(self.check, self.detail, self.facts or Facts())
 
 
 def predict(probe: Probe, page_origin: str, target_url: str, exchanges: Sequence[Exchange]) -> Prediction:
@@ -35,7 +62,7 @@ def predict(probe: Probe, page_origin: str, target_url: str, exchanges: Sequence
     """
     built = build_request(probe, target_url)
     if isinstance(built, Failure):
-        return Prediction(False, built.check, built.detail, built.fix, preflight_required=False)
+        return Prediction(False, built.check, built.detail, preflight_required=False, facts=built.facts)
     return _Walk(origin_of(page_origin), exchanges).run(built)
 
 
@@ -69,7 +96,12 @@ class _Walk:
             response = self.pending.popleft()
             if request.response_tainting == "cors":
                 failure = cors_check(
-                    response, origin=origin, credentials=request.credentials, page_origin=self.page_origin
+                    response,
+                    origin=origin,
+                    credentials=request.credentials,
+                    page_origin=self.page_origin,
+                    method=request.method,
+                    headers=request.headers,
                 )
                 if failure is not None:
                     return self._failed(failure)
@@ -92,21 +124,21 @@ class _Walk:
                 Check.SAME_ORIGIN_MODE,
                 f"the request's mode is 'same-origin' but it went{via} to '{request.url}', which is not same origin "
                 f"with the page ('{self.page_origin}')",
-                "use mode 'cors' for a cross-origin URL",
+                self._facts(request, target=request.url),
             )
         if request.mode == "no-cors":
             if request.redirect != "follow":
                 return Failure(
                     Check.NO_CORS_REDIRECT_MODE,
                     f"mode 'no-cors' to another origin needs redirect mode 'follow', not '{request.redirect}'",
-                    "use redirect 'follow' with mode 'no-cors'",
+                    self._facts(request),
                 )
             return replace(request, response_tainting="opaque")
         if not is_http_url(request.url):
             return Failure(
                 Check.SCHEME_NOT_HTTP,
                 f"a CORS request can only go to an http(s) URL, not '{request.url}'",
-                "serve the API over http or https",
+                self._facts(request, target=request.url),
             )
         return replace(request, response_tainting="cors")
 
@@ -137,7 +169,17 @@ class _Walk:
             )
         else:
             detail = f"the server recorded no {request.method} {target} request, although the browser should send it"
-        return Failure(Check.NOT_SENT, detail)
+        return Failure(Check.NOT_SENT, detail, self._facts(request, preflight=preflight))
+
+    def _facts(self, request: FetchRequest, **found: Any) -> Facts:
+        origin = request_origin(self.page_origin, request.url_list)
+        return Facts(
+            origin=origin,
+            page_origin=self.page_origin,
+            credentials=request.credentials,
+            method=request.method,
+            **found,
+        )
 
     def _redirect_not_followed(self, request: FetchRequest, response: Exchange) -> Prediction:
         status = effective_status(response)
@@ -146,9 +188,9 @@ class _Walk:
             return self._failed(
                 Failure(
                     Check.REDIRECT_NOT_ALLOWED,
-                    f"the response to {request.method} {_target(request.url)} was a {status} redirect to '{target}', and "
-                    "the request's redirect mode is 'error'",
-                    f"fetch '{target}' directly or use redirect 'follow'",
+                    f"the response to {request.method} {_target(request.url)} was a {status} redirect to '{target}', "
+                    "and the request's redirect mode is 'error'",
+                    self._facts(request, status=status, target=target, value=location(response)),
                 )
             )
         return Prediction(
@@ -156,7 +198,6 @@ class _Walk:
             None,
             f"redirect mode 'manual' turns the {status} redirect to '{target}' into an opaque-redirect response: "
             "status 0 and no readable headers",
-            None,
             self.preflight_required,
             response_type="opaqueredirect",
             status=0,
@@ -169,7 +210,6 @@ class _Walk:
                 True,
                 None,
                 "mode 'no-cors' gives an opaque response: JavaScript sees status 0 and no headers or body",
-                None,
                 self.preflight_required,
                 response_type="opaque",
                 status=0,
@@ -186,7 +226,7 @@ class _Walk:
         else:
             detail = "the response passed the CORS check"
         readable = readable_headers(response, response_type=kind, credentials=request.credentials)
-        return Prediction(True, None, detail, None, self.preflight_required, readable, kind, effective_status(response))
+        return Prediction(True, None, detail, self.preflight_required, readable, kind, effective_status(response))
 
     def _failed(self, failure: Failure) -> Prediction:
-        return Prediction(False, failure.check, failure.detail, failure.fix, self.preflight_required)
+        return Prediction(False, failure.check, failure.detail, self.preflight_required, facts=failure.facts)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from e2ekit._probing.probe import Probe
-from e2ekit._standard.checks import Check, Failure
+from e2ekit._standard.checks import Check, Facts, Failure
 from e2ekit._standard.safelist import SAFELISTED_METHODS, is_no_cors_safelisted_header
 
 __all__ = [
@@ -90,14 +90,14 @@ def build_request(probe: Probe, target_url: str) -> FetchRequest | Failure:
         return Failure(
             Check.FORBIDDEN_METHOD,
             f"fetch() throws a TypeError for the forbidden method {probe.method} before sending anything",
-            "use another method: browsers never send CONNECT, TRACE or TRACK from fetch()",
+            Facts(method=probe.method, credentials=probe.credentials),
         )
     if probe.mode == "no-cors" and probe.method not in SAFELISTED_METHODS:
         return Failure(
             Check.NO_CORS_METHOD,
             f"fetch() throws a TypeError for method {probe.method} with mode 'no-cors', which allows only GET, HEAD "
             "and POST",
-            f"use mode 'cors' and add '{probe.method}' to allow_methods",
+            Facts(method=probe.method, credentials=probe.credentials),
         )
     headers = []
     for name, value in probe.headers:

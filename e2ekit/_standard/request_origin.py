@@ -6,15 +6,19 @@ https://html.spec.whatwg.org/multipage/browsers.html#origin and https://fetch.sp
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
+from itertools import pairwise
 from urllib.parse import urlsplit
 
 __all__ = [
     "OPAQUE_ORIGIN",
+    "OriginSlip",
     "has_credentials",
     "is_http_url",
     "is_redirect_tainted",
     "is_same_origin",
     "origin_of",
+    "origin_slip",
     "request_origin",
 ]
 
@@ -63,7 +67,7 @@ def is_redirect_tainted(page_origin: str, url_list: Sequence[str]) -> bool:
     It does once a redirect leaves an origin that is neither the previous URL's nor the request's own: A -> B -> A
     and A -> B -> C taint, A -> A -> B does not.
     """
-    for previous, url in zip(url_list, url_list[1:]):
+    for previous, url in pairwise(url_list):
         if not is_same_origin(url, previous) and not is_same_origin(page_origin, previous):
             return True
     return False
@@ -85,3 +89,38 @@ def has_credentials(url: str) -> bool:
 def is_http_url(url: str) -> bool:
     """Whether ``url``'s scheme is an HTTP(S) scheme, the only ones CORS requests and redirects may use."""
     return urlsplit(url).scheme.lower() in ("http", "https")
+
+
+class OriginSlip(StrEnum):
+    """How a written origin differs from the origin a browser sends, for a value that was meant to be it."""
+
+    TRAILING_SLASH = "trailing-slash"
+    PATH = "path"
+    CASE = "case"
+    SERIALISATION = "serialisation"
+    """The same origin written another way, e.g. with its default port."""
+    NO_SCHEME = "no-scheme"
+    OTHER_SCHEME = "other-scheme"
+    OTHER_ORIGIN = "other-origin"
+
+
+def origin_slip(value: str, origin: str) -> OriginSlip | None:
+    """How ``value`` (an allow-list entry or an Access-Control-Allow-Origin value) differs from ``origin``, the
+    serialised origin a browser sends; None when they are equal. Origins match only character for character."""
+    if value == origin:
+        return None
+    if value.rstrip("/") == origin:
+        return OriginSlip.TRAILING_SLASH
+    if value.lower() == origin:
+        return OriginSlip.CASE
+    named = origin_of(value)
+    if named == origin:
+        parts = urlsplit(value)
+        return OriginSlip.PATH if parts.path.strip("/") or parts.query else OriginSlip.SERIALISATION
+    if origin != OPAQUE_ORIGIN:
+        scheme, host = origin.split("://", 1)
+        if "://" not in value and origin_of(f"{scheme}://{value}") == origin:
+            return OriginSlip.NO_SCHEME
+        if named != OPAQUE_ORIGIN and named.split("://", 1)[1] == host:
+            return OriginSlip.OTHER_SCHEME
+    return OriginSlip.OTHER_ORIGIN

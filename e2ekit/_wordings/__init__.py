@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
-from e2ekit._wordings.engines import ENGINE_WORDINGS, EngineWording, engine_wording
-from e2ekit._wordings.parse import parse_console_text
-from e2ekit._wordings.parsed import (
+from e2ekit._wordings.messages import (
+    ENGINE_WORDINGS,
+    EngineWording,
+    engine_wording,
+    parse_console_text,
+    render,
+    rendered_checks,
+    reported_check,
+)
+from e2ekit._wordings.parsed_message import (
     ENGINES,
-    ConsoleReport,
-    ConsoleTextError,
+    ParsedMessage,
     build_report,
     implied_credentials,
     line_around,
     status_code,
 )
-from e2ekit._wordings.render import NoWordingError, render, rendered_checks, reported_check
 from e2ekit._wordings.templates import MessageValues, Template, Wording, find_wordings
 
 __all__ = [
     "ENGINES",
     "ENGINE_WORDINGS",
-    "ConsoleReport",
-    "ConsoleTextError",
     "EngineWording",
     "MessageValues",
-    "NoWordingError",
+    "ParsedMessage",
     "Template",
     "Wording",
     "build_report",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from e2ekit._standard.checks import Check, cors_check_failure
-from e2ekit._wordings.parsed import ConsoleReport, build_report, line_around
+from e2ekit._wordings.parsed_message import ParsedMessage, build_report, line_around
 from e2ekit._wordings.templates import MessageValues, Template, Wording, find_wordings
 
 __all__ = ["ENGINE", "WORDINGS", "find_reports", "render_message"]
@@ -190,7 +190,7 @@ _PATTERNS = tuple((wording, _pattern(wording)) for wording in WORDINGS if wordin
 _APIS = {kind.lower(): api for api, kind in _KINDS.items()}
 
 
-def find_reports(text: str) -> list[tuple[int, int, ConsoleReport]]:
+def find_reports(text: str) -> list[tuple[int, int, ParsedMessage]]:
     """Every Chromium CORS message in ``text`` as (start, end, report)."""
     reports = []
     for match, wording in find_wordings(text, _PATTERNS):

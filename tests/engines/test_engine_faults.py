@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import psutil
 import pytest
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -19,9 +20,10 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from e2ekit import EngineSpec, Probe, ProbeResult, Session, Topology, Verdict, run_in_engines
+from e2ekit._engines.orphans import is_alive
 from e2ekit._engines.webdriver import WebDriverEngine
 from tests.engines.availability import require_webdriver_backend
-from tests.engines.procfs import children, is_running
+from tests.reliability.kit_runs import stale_display_files
 
 pytestmark = pytest.mark.e2e
 
@@ -55,8 +57,9 @@ def test_a_browser_killed_mid_run_gives_engine_errors_while_the_other_engines_re
         if name != killed:
             return session.run(app, probes)
         engine: WebDriverEngine = session.engine.call(lambda engine: engine, 5, "hand over the engine")  # type: ignore[assignment]
-        [browser] = children(engine.driver_pid)
-        seen.update(pids=engine.processes.pids(), temp_dir=engine.processes.temp_dir, display=engine.display)
+        [browser] = engine.processes.children(engine.driver_pid)
+        processes = [psutil.Process(pid) for pid in engine.processes.pids()]
+        seen.update(processes=processes, temp_dir=engine.processes.temp_dir, display=engine.display)
 
         def kill_while_the_fetch_is_in_flight() -> None:
             if slow_request_arrived[name].wait(30):
@@ -80,9 +83,8 @@ def test_a_browser_killed_mid_run_gives_engine_errors_while_the_other_engines_re
         assert result.engine_error.startswith(f"{killed}: the browser process exited (it crashed or was killed); ")
     assert [(result.verdict, result.body) for result in other] == [(Verdict.ALLOWED, "slow"), (Verdict.ALLOWED, "fast")]
     # run_in_engines closed both engines: every process of the killed one has exited, its profile is gone.
-    assert len(seen["pids"]) >= 2
-    assert [pid for pid in seen["pids"] if is_running(pid)] == []
+    assert len(seen["processes"]) >= 2
+    assert [process for process in seen["processes"] if is_alive(process)] == []
     assert not os.path.exists(seen["temp_dir"])
     if seen["display"] is not None:
-        assert not os.path.exists(f"/tmp/.X{seen['display'].number}-lock")
-        assert not os.path.exists(f"/tmp/.X11-unix/X{seen['display'].number}")
+        assert stale_display_files(seen["display"].number) == []

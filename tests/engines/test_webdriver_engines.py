@@ -16,11 +16,11 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from e2ekit import EngineError, EngineSpec, EngineWorker, Probe, Session, Topology, Verdict, launch_engine
-from e2ekit._engines.processes import TOKEN_VARIABLE
-from e2ekit._engines.resolution import resolve_engine
+from e2ekit._engines.orphans import tagged_processes
+from e2ekit._engines.selection import resolve_engine
 from tests.apps import cors_app
 from tests.engines.availability import require_webdriver_backend
-from tests.engines.procfs import environment, running_pids
+from tests.reliability.kit_runs import stale_display_files
 
 pytestmark = pytest.mark.e2e
 
@@ -39,8 +39,9 @@ def test_firefox_and_webkit_start_through_webdriver_and_name_backend_version_and
     assert info.backend == "webdriver"
     assert re.fullmatch(r"\d+\.\d+(\.\d+)?", info.version), info.version
     assert info.executable == plan.executable
-    # Only Firefox speaks WebDriver BiDi, through which console messages arrive.
-    assert info.console_capture is {"firefox": True, "webkit": False}[info.name]
+    # Console messages arrive only over WebDriver BiDi, which Firefox speaks and WebKitGTK and Safari do not.
+    assert plan.webdriver is not None
+    assert info.console_capture is plan.webdriver.bidi
 
 
 def test_a_wildcard_origin_with_credentials_is_blocked_with_each_engines_own_javascript_error_and_console(
@@ -60,7 +61,8 @@ def test_a_wildcard_origin_with_credentials_is_blocked_with_each_engines_own_jav
         assert result.console == (FIREFOX_WILDCARD_MESSAGE.format(url=result.target_url),)
     else:
         assert result.js_error == "TypeError: Load failed"
-        assert result.console is None  # no BiDi in WebKitGTK: unknown, not "no message"
+    if not webdriver_engine.info.console_capture:
+        assert result.console is None  # no BiDi (WebKitGTK, Safari): unknown, not "no message"
 
 
 def test_the_cookies_of_one_session_are_gone_in_the_next_on_every_host_it_used(
@@ -136,12 +138,13 @@ def _broken_browser(directory: Path) -> str:
 
 
 def _what_e2ekit_left(name: str) -> tuple[set[str], set[str], set[str]]:
-    """This test process's process-session tokens still running, temp dirs, and X display lock files."""
-    prefix = f"{TOKEN_VARIABLE}={name}-{os.getpid()}-".encode()
-    tokens = {item.decode() for pid in running_pids() for item in environment(pid) if item.startswith(prefix)}
-    temp_dirs = {str(path) for path in Path(tempfile.gettempdir()).glob(f"e2ekit-{name}-*")}
-    locks = {str(path) for path in Path("/tmp").glob(".X*-lock")}
-    return tokens, temp_dirs, locks
+    """This test process's sessions of ``name``: tokens still running, temporary directories; and stale X display
+    files (their server is gone), whoever made them."""
+    mine = f"e2ekit-{name}-{os.getpid()}-"
+    tokens = {token for token in tagged_processes() if token.startswith(mine)}
+    temp_dirs = {str(path) for path in Path(tempfile.gettempdir()).glob(f"{mine}*")}
+    numbers = [int(path.name[2:-5]) for path in Path("/tmp").glob(".X*-lock") if path.name[2:-5].isdigit()]
+    return tokens, temp_dirs, {path for number in numbers for path in stale_display_files(number)}
 
 
 @pytest.mark.parametrize("name", ["firefox", "webkit"])

@@ -1,29 +1,17 @@
-"""Outcomes of a small scenario run, built from real probes in Chromium, for the report tests."""
+"""The outcomes of a small scenario run, built by hand (tests/reports/sample_run.py): report tests run no browser."""
 
 from __future__ import annotations
 
 import pytest
 
-from e2ekit import Session
 from e2ekit._scenarios.outcome import ProbeOutcome
-from tests.apps import cors_app
-from tests.reports.sample_run import CUSTOM_HEADER, FIREFOX_ERROR, WILDCARD, header_only_verdict, verdict_mismatches
+from tests.reports.sample_run import sample_outcomes
 
 
 @pytest.fixture
-def outcomes(e2e_session: Session) -> list[ProbeOutcome]:
-    """Every probe of WILDCARD and CUSTOM_HEADER in Chromium, and in a Firefox that could not start; firefox first,
-    as a parallel run may hand them over."""
-    page, _ = e2e_session.origins()
-    chromium, firefox = [], []
-    for scenario in (WILDCARD, CUSTOM_HEADER):
-        results = e2e_session.run(cors_app(**scenario.cors or {}), [probe.probe for probe in scenario.probes])
-        for index, (probe, result) in enumerate(zip(scenario.probes, results)):
-            baseline = header_only_verdict(scenario, probe.probe, str(page))
-            mismatches = verdict_mismatches(probe, result)
-            chromium.append(ProbeOutcome(scenario, index, "chromium", result, baseline, mismatches))
-            firefox.append(ProbeOutcome(scenario, index, "firefox", None, baseline, (), FIREFOX_ERROR))
-    return firefox + chromium
+def outcomes() -> list[ProbeOutcome]:
+    """Every probe of WILDCARD and CUSTOM_HEADER in Chromium and in a Firefox that could not start, firefox first."""
+    return sample_outcomes()
 
 
 @pytest.fixture

@@ -1,32 +1,36 @@
-"""The HTML report, opened in a real Chromium: what it displays, and what opening a cell shows."""
+"""The HTML report: what it displays and what opening a cell shows, in a real Chromium; its escaping, from the file."""
 
 from __future__ import annotations
 
 import dataclasses
-import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, sync_playwright
 
+from e2ekit import EngineSpec, EngineUnavailable
+from e2ekit._engines.selection import resolve_engine
 from e2ekit._reports import write_html
 from e2ekit._scenarios.outcome import ProbeOutcome
-from tests.reports.sample_run import FIREFOX_ERROR, WILDCARD
+from tests.reports.sample_run import FIREFOX_ERROR, PAGE, PREFLIGHT_CONSOLE, WILDCARD
 
-pytestmark = pytest.mark.only_browser("chromium")
-
-SYSTEM_CHROMIUM = "/usr/bin/chromium"
 QUIET_ARGS = ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
-def report_browser() -> Iterator[Browser]:
-    """The system Chromium, driven from the test thread: e2ekit's engines run on threads of their own."""
-    if not os.path.exists(SYSTEM_CHROMIUM):
-        pytest.skip(f"{SYSTEM_CHROMIUM} is missing; install it with: apt-get install chromium")
+def report_browser(request: pytest.FixtureRequest) -> Iterator[Browser]:
+    """Chromium as e2ekit resolves it, driven from the test thread; under --e2e-require-engines a missing one fails."""
+    try:
+        executable = resolve_engine(EngineSpec("chromium")).executable
+    except EngineUnavailable as missing:
+        if request.config.getoption("e2e_require_engines"):
+            pytest.fail(f"the HTML report is tested in Chromium, which is required here: {missing}", pytrace=False)
+        pytest.skip(str(missing))
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=SYSTEM_CHROMIUM, args=QUIET_ARGS)
+        browser = playwright.chromium.launch(executable_path=executable, args=QUIET_ARGS)
         yield browser
         browser.close()
 
@@ -53,7 +57,7 @@ def report(report_page: Page, outcomes: list[ProbeOutcome], tmp_path: Path) -> P
 
 GREEN, RED, VIOLET = "rgb(220, 252, 231)", "rgb(254, 226, 226)", "rgb(237, 233, 254)"
 AMBER, WHITE = "rgb(254, 243, 199)", "rgb(255, 255, 255)"
-HEADER_ONLY_LINES = ["PASS: status 200, access-control-allow-origin: *", "header-only: PASS, chromium: BLOCKED"]
+HEADER_ONLY_LINES = ["ALLOWED: status 200, access-control-allow-origin: *", "header-only: ALLOWED, chromium: BLOCKED"]
 AMBER_RING = "rgb(245, 158, 11) 0px 0px 0px 2px inset"
 
 
@@ -66,16 +70,13 @@ def matrix_cells(page: Page, probe: str) -> Locator:
 
 
 def test_the_report_shows_the_summary_and_a_green_red_or_violet_cell_for_each_probe_in_each_engine(
-    report: Page, outcome_by_id: dict[str, ProbeOutcome]
+    report: Page,
 ) -> None:
-    result = outcome_by_id["wildcard-with-credentials:0:chromium"].result
-    assert result is not None
-
     assert report.title() == "e2ekit report: 3 probes, 1 mismatched"
     assert report.locator("p.run").inner_text() == (
-        f"3 scenario probes from 2 scenarios. Engines: chromium {result.engine.version} (playwright), "
-        "firefox (did not run)."
+        "3 scenario probes from 2 scenarios. Engines: chromium 156.0.8078.108 (playwright), firefox (did not run)."
     )
+    assert report.locator('.tally[data-engine="chromium"] h2').inner_text() == "chromium156.0.8078.108 (playwright)"
     assert report.locator('.tally[data-engine="chromium"] dd').all_inner_texts() == ["3", "2", "1", "0", "2"]
     assert report.locator('.tally[data-engine="firefox"] dd').all_inner_texts() == ["3", "0", "0", "3", "0"]
     assert report.locator('.tally[data-engine="header-only"] dd').all_inner_texts() == ["3", "0", "2"]
@@ -83,17 +84,17 @@ def test_the_report_shows_the_summary_and_a_green_red_or_violet_cell_for_each_pr
     assert matrix_cells(report, "wildcard-with-credentials:0").all_inner_texts() == [
         "✓BLOCKED\n≠ header-only",
         f"!ENGINE ERROR\n{FIREFOX_ERROR}",
-        "PASS\n≠ chromium",
+        "ALLOWED\n≠ chromium",
     ]
     assert matrix_cells(report, "wildcard-with-credentials:1").all_inner_texts() == [
         "✓ALLOWED",
         f"!ENGINE ERROR\n{FIREFOX_ERROR}",
-        "PASS",
+        "ALLOWED",
     ]
     assert matrix_cells(report, "custom-header-preflight:0").all_inner_texts() == [
-        "✗BLOCKED\nexpected allowed\n≠ header-only",
+        "✗BLOCKED\nexpected ALLOWED\n≠ header-only",
         f"!ENGINE ERROR\n{FIREFOX_ERROR}",
-        "PASS\n≠ chromium",
+        "ALLOWED\n≠ chromium",
     ]
 
     blocked, unavailable, header_only = matrix_cells(report, "wildcard-with-credentials:0").all()
@@ -107,10 +108,8 @@ def test_the_report_shows_the_summary_and_a_green_red_or_violet_cell_for_each_pr
 
 
 def test_opening_a_red_cell_shows_the_mismatch_the_console_the_javascript_error_and_the_wire(
-    report: Page, outcome_by_id: dict[str, ProbeOutcome], tmp_path: Path
+    report: Page, tmp_path: Path
 ) -> None:
-    result = outcome_by_id["custom-header-preflight:0:chromium"].result
-    assert result is not None and result.console is not None
     red = matrix_cells(report, "custom-header-preflight:0").first
     panel = report.locator("#" + str(red.get_attribute("aria-controls")))
     assert panel.is_hidden()
@@ -120,10 +119,17 @@ def test_opening_a_red_cell_shows_the_mismatch_the_console_the_javascript_error_
     assert panel.is_visible()
     assert red.get_attribute("aria-expanded") == "true"
     assert panel.locator("h3").inner_text() == "custom-header-preflight:0 in chromium: BLOCKED"
-    assert panel.locator(".mismatches li").all_inner_texts() == ["expected allowed, got BLOCKED"]
-    assert panel.locator("section.console pre").all_inner_texts() == list(result.console)
-    assert "has been blocked by CORS policy" in result.console[0]
+    assert panel.locator("p.where").inner_text() == (
+        "BLOCKED in chromium 156.0.8078.108 (playwright): PUT http://127.0.0.1:41002/api from http://localhost:41001 "
+        "(cross-site), credentials same-origin, 11 ms"
+    )
+    assert panel.locator(".mismatches li").all_inner_texts() == ["expected ALLOWED, got BLOCKED"]
+    assert panel.locator("section.console pre").all_inner_texts() == list(PREFLIGHT_CONSOLE)
     assert panel.locator("section.javascript").inner_text() == "JAVASCRIPT\nTypeError: Failed to fetch"
+    assert panel.locator("section.why p").all_inner_texts() == [
+        "the preflight response's status was 400, not an ok status (200-299) [preflight.status-not-ok]",
+        "Fix: add 'PUT' to allow_methods",
+    ]
     assert panel.locator("section.header-only p").all_inner_texts() == HEADER_ONLY_LINES
     wire = panel.locator("table.wire tr")
     assert wire.count() == 2
@@ -135,7 +141,7 @@ def test_opening_a_red_cell_shows_the_mismatch_the_console_the_javascript_error_
             [
                 "→ access-control-request-method: PUT",
                 "→ access-control-request-headers: x-token",
-                f"→ origin: {result.page_origin}",
+                f"→ origin: {PAGE}",
                 "← access-control-allow-origin: *",
                 "← access-control-allow-methods: GET",
                 "← access-control-max-age: 600",
@@ -158,7 +164,8 @@ def test_opening_the_header_only_cell_shows_its_verdict_and_the_browser_that_dis
     header_only.click()
 
     panel = report.locator("#" + str(header_only.get_attribute("aria-controls")))
-    assert panel.locator("h3").inner_text() == "wildcard-with-credentials:0: header-only check PASS"
+    assert panel.is_visible()
+    assert panel.locator("h3").inner_text() == "wildcard-with-credentials:0: header-only check ALLOWED"
     assert panel.locator("section.header-only p").all_inner_texts() == HEADER_ONLY_LINES
 
 
@@ -188,7 +195,7 @@ def test_the_filter_leaves_only_probes_with_a_mismatch_an_error_or_a_disagreemen
 
 
 def test_the_file_loads_nothing_from_elsewhere_and_links_no_source_that_is_not_a_web_address(
-    outcomes: list[ProbeOutcome], outcome_by_id: dict[str, ProbeOutcome], tmp_path: Path
+    outcome_by_id: dict[str, ProbeOutcome], tmp_path: Path
 ) -> None:
     hostile = dataclasses.replace(
         outcome_by_id["wildcard-with-credentials:1:chromium"],
@@ -202,3 +209,37 @@ def test_the_file_loads_nothing_from_elsewhere_and_links_no_source_that_is_not_a
     assert "<link" not in text and " src=" not in text and "url(" not in text
     assert "href=" not in text
     assert "from javascript:alert(1)</p>" in text
+
+
+def test_every_text_from_the_run_is_escaped_so_a_console_message_or_a_title_cannot_add_markup(
+    outcome_by_id: dict[str, ProbeOutcome], tmp_path: Path
+) -> None:
+    outcome = outcome_by_id["custom-header-preflight:0:chromium"]
+    assert outcome.result is not None
+    hostile = dataclasses.replace(
+        outcome,
+        scenario=dataclasses.replace(outcome.scenario, title='<img src=x onerror="alert(1)">'),
+        result=dataclasses.replace(outcome.result, console=("</pre><script>alert('console')</script>",)),
+        mismatches=("expected <b>allowed</b> & got BLOCKED",),
+    )
+    path = tmp_path / "report.html"
+    write_html([hostile], path)
+
+    text = path.read_text(encoding="utf-8")
+    assert text.count("<script>") == 1  # the report's own
+    assert "<img" not in text and "<b>" not in text
+    assert '<div class="title">&lt;img src=x onerror=&#34;alert(1)&#34;&gt; · expects too much</div>' in text
+    assert "<pre>&lt;/pre&gt;&lt;script&gt;alert(&#39;console&#39;)&lt;/script&gt;</pre>" in text
+    assert "<li>expected &lt;b&gt;allowed&lt;/b&gt; &amp; got BLOCKED</li>" in text
+
+
+def test_importing_the_reports_leaves_jinja2_unloaded_until_a_report_is_written(tmp_path: Path) -> None:
+    code = (
+        "import sys, pathlib, e2ekit._reports as reports; loaded = 'jinja2' in sys.modules; "
+        f"reports.write_html([], pathlib.Path({str(tmp_path / 'report.html')!r})); "
+        "print(loaded, 'jinja2' in sys.modules)"
+    )
+
+    finished = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+    assert finished.stdout == "False True\n"

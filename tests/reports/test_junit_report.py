@@ -6,13 +6,10 @@ import dataclasses
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import pytest
-
-from e2ekit import Verdict
+from e2ekit._probing.result import Verdict
 from e2ekit._reports import write_junit
 from e2ekit._scenarios.outcome import ProbeOutcome
-
-pytestmark = pytest.mark.only_browser("chromium")
+from tests.reports.sample_run import control_character_outcomes
 
 
 def junit(outcomes: list[ProbeOutcome], path: Path) -> ET.Element:
@@ -57,13 +54,13 @@ def test_a_mismatch_is_a_failure_carrying_the_result_and_the_header_only_verdict
     assert [case.attrib["classname"] for case in failed] == ["scenarios.preflight.custom-header-preflight"]
     failure = failed[0].find("failure")
     assert failure is not None
-    assert failure.attrib == {"message": "expected allowed, got BLOCKED", "type": "ExpectationNotMet"}
+    assert failure.attrib == {"message": "expected ALLOWED, got BLOCKED", "type": "ExpectationNotMet"}
     result = outcome_by_id["custom-header-preflight:0:chromium"].result
     assert failure.text == (
-        "expected allowed, got BLOCKED\n\n"
+        "expected ALLOWED, got BLOCKED\n\n"
         f"{result}\n"
-        "header-only check: PASS (status 200, access-control-allow-origin: *)\n"
-        "header-only: PASS, chromium: BLOCKED"
+        "header-only check: ALLOWED (status 200, access-control-allow-origin: *)\n"
+        "header-only: ALLOWED, chromium: BLOCKED"
     )
     assert result is not None and result.console is not None and result.console[0] in failure.text
 
@@ -89,16 +86,12 @@ def test_the_suite_names_the_engine_version_and_every_case_has_its_result_as_out
     assert result is not None
 
     properties = {prop.attrib["name"]: prop.attrib["value"] for prop in chromium.iter("property")}
-    assert properties == {
-        "backend": "playwright",
-        "version": result.engine.version,
-        "executable": str(result.engine.executable),
-    }
+    assert properties == {"backend": "playwright", "version": "156.0.8078.108", "executable": "/usr/bin/chromium"}
     allowed = chromium.findall("testcase")[1]
     output = allowed.find("system-out")
     assert output is not None
-    assert output.text == f"{result}\nheader-only check: PASS (status 200, access-control-allow-origin: *)"
-    assert allowed.attrib["time"] == f"{result.duration_ms / 1000:.3f}"
+    assert output.text == f"{result}\nheader-only check: ALLOWED (status 200, access-control-allow-origin: *)"
+    assert allowed.attrib["time"] == "0.010"
 
 
 def test_an_engine_that_died_during_a_probe_is_an_error_not_a_failure(
@@ -133,3 +126,28 @@ def test_control_characters_from_the_wire_are_replaced_so_the_file_stays_valid_x
     failure = root.find("testsuite/testcase/failure")
     assert failure is not None
     assert failure.attrib["message"] == "expected body \ufffd\ufffd[1mok\ufffd[0m"
+
+
+def test_control_characters_in_a_probe_path_are_replaced_in_names_and_messages_so_the_file_stays_valid_xml(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "report.xml"
+    write_junit(control_character_outcomes(), path)
+
+    root = ET.parse(path).getroot()
+
+    cases = root.findall("testsuite/testcase")
+    assert [(case.attrib["classname"], case.attrib["name"]) for case in cases] == [
+        ("scenarios.controls.control-characters", "0: GET /api/\ufffd[31mred\ufffd"),
+        ("scenarios.controls.control-characters", "0: GET /api/\ufffd[31mred\ufffd"),
+    ]
+    skipped = root.find("testsuite[@name='firefox']/testcase/skipped")
+    assert skipped is not None
+    assert skipped.attrib["message"] == "firefox crashed while fetching /api/\ufffd[31mred\ufffd"
+    output = root.find("testsuite[@name='chromium']/testcase/system-out")
+    assert output is not None and output.text is not None
+    assert output.text.splitlines()[-2] == (
+        '  wire request: GET /api/\ufffd[31mred\ufffd -> 200 {"method":"GET","cookie":null}; no cookie; '
+        "access-control-allow-origin: *"
+    )
+    assert "\x1b" not in path.read_text(encoding="utf-8")

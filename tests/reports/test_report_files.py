@@ -8,14 +8,11 @@ import pkgutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import pytest
-
 import e2ekit._reports
 from e2ekit._reports import write_reports
 from e2ekit._scenarios.outcome import ProbeOutcome
 
 
-@pytest.mark.only_browser("chromium")
 def test_write_reports_writes_json_junit_and_html_into_a_new_directory_and_returns_their_paths(
     outcomes: list[ProbeOutcome], tmp_path: Path
 ) -> None:

@@ -8,17 +8,18 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from e2ekit import Verdict
+from e2ekit._errors import AppLoadError
 from e2ekit._probing.probe import Probe
 from e2ekit._scenarios.app import build_app, cors_arguments
 from e2ekit._scenarios.model import CookieSetup, Scenario, ScenarioProbe
-from e2ekit._serving.apps import AppLoadError
 
 PAGE = "http://localhost:41234"
 PREFLIGHT = {"origin": PAGE, "access-control-request-method": "PUT", "access-control-request-headers": "authorization"}
 
 
 def scenario(**fields: Any) -> Scenario:
-    fields.setdefault("probes", (ScenarioProbe(Probe(), {"default": "allowed"}),))
+    fields.setdefault("probes", (ScenarioProbe(Probe(), {"default": Verdict.ALLOWED}),))
     return Scenario(id="s", title="t", file=fields.pop("file", "scenarios/s.toml"), **fields)
 
 
@@ -157,5 +158,5 @@ def test_a_custom_app_that_is_missing_is_an_app_load_error_naming_the_scenario(t
     (tmp_path / "apps").mkdir()
     (tmp_path / "apps" / "mine.py").write_text("app = None\n")
 
-    with pytest.raises(AppLoadError, match=r'\[s\] app "apps.mine:other": .*mine.py has no ASGI app named "other"$'):
+    with pytest.raises(AppLoadError, match=r'\[s\] app "apps.mine:other": .*mine.py has no attribute "other"$'):
         build_app(scenario(app="apps.mine:other", file=str(tmp_path / "s.toml")), PAGE)

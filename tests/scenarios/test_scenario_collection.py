@@ -59,9 +59,9 @@ def test_items_pass_or_fail_on_their_expectations_and_a_failure_shows_the_mismat
     outcome.stdout.fnmatch_lines(
         [
             "scenarios/origins.toml: [[]listed-origin[]] probe 1: The page origin is listed",
-            "- expected allowed, got BLOCKED",
+            "- expected ALLOWED, got BLOCKED",
             "BLOCKED in chromium * (playwright): PUT http://127.0.0.1:*/api from http://localhost:* (cross-site), *",
-            "header-only check: PASS (status 200, access-control-allow-origin: http://localhost:*)",
+            "header-only check: ALLOWED (status 200, access-control-allow-origin: http://localhost:*)",
             "*= e2ekit scenarios =*",
             "e2ekit: reports written to reports",
         ]

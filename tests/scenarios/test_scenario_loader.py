@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from e2ekit import Verdict
+from e2ekit._errors import ScenarioError
 from e2ekit._probing.probe import Probe
-from e2ekit._scenarios.errors import ScenarioError
 from e2ekit._scenarios.layers import LAYERS
 from e2ekit._scenarios.loader import CORS_KEYS, load_scenarios
 from e2ekit._scenarios.model import CookieSetup
@@ -229,11 +230,11 @@ expect = "allowed"
     assert scenario.cookies == (CookieSetup("sid", "1", samesite="None", secure=True),)
     first, second = scenario.probes
     assert first.probe == Probe("/items", "PUT", (("X-Api-Key", "k"),), "x", "include")
-    assert [first.expected_verdict(engine) for engine in ("chromium", "webkit")] == ["blocked", "allowed"]
+    assert [first.expected_verdict(engine) for engine in ("chromium", "webkit")] == [Verdict.BLOCKED, Verdict.ALLOWED]
     assert [first.expected_wire("cookie_sent", engine) for engine in ("firefox", "webkit")] == [False, True]
     assert (first.preflight, first.reached_app, first.status, first.note) == (True, None, 0, "why")
     assert first.readable_headers == {"x-request-id": "e2ekit-42", "content-disposition": None}
-    assert second.probe == Probe() and second.expect == {"default": "allowed"} and second.wire_by_engine == {}
+    assert second.probe == Probe() and second.expect == {"default": Verdict.ALLOWED} and second.wire_by_engine == {}
 
 
 def test_an_expectation_that_names_every_engine_needs_no_default(scenario_dir: Path) -> None:
@@ -244,8 +245,10 @@ def test_an_expectation_that_names_every_engine_needs_no_default(scenario_dir: P
     [scenario] = load_scenarios([scenario_dir])
 
     assert [scenario.probes[0].expected_verdict(engine) for engine in ("chromium", "firefox", "webkit")] == [
-        "allowed", "blocked", "blocked",
-    ]  # fmt: skip
+        Verdict.ALLOWED,
+        Verdict.BLOCKED,
+        Verdict.BLOCKED,
+    ]
 
 
 def test_the_corpus_loads_with_at_least_forty_scenarios_and_a_source_for_most() -> None:

@@ -1,4 +1,4 @@
-"""The CORS check: Access-Control-Allow-Origin against the request's origin, credentials, and the fixes it suggests."""
+"""The CORS check: Access-Control-Allow-Origin against the request's origin, credentials, and the facts of a failure."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from e2ekit._probing.exchange import Exchange
 from e2ekit._probing.probe import Probe
-from e2ekit._standard import Check, cors_check, origin_fix, predict
+from e2ekit._standard import Check, OriginSlip, cors_check, origin_slip, predict
 
 PAGE = "http://localhost:3000"
 API = "http://127.0.0.1:41234/api"
@@ -31,9 +31,8 @@ def test_wildcard_origin_with_credentials_fails_the_cors_check(make_exchange: Ca
     failure = cors_check(response, origin=PAGE, credentials="include", page_origin=PAGE)
 
     assert failure is not None and failure.check is Check.WILDCARD_WITH_CREDENTIALS
-    assert failure.fix == (
-        "list the page origin ('http://localhost:3000') instead of '*' in allow_origins when credentials are included"
-    )
+    facts = failure.facts
+    assert (facts.value, facts.origin, facts.credentials, facts.allow_credentials) == ("*", PAGE, "include", "true")
 
 
 def test_credentials_pass_with_the_exact_origin_and_allow_credentials_true(
@@ -45,22 +44,22 @@ def test_credentials_pass_with_the_exact_origin_and_allow_credentials_true(
 
 
 @pytest.mark.parametrize(
-    ("allow_credentials", "fix"),
+    "allow_credentials",
     [
-        pytest.param(None, "set allow_credentials=True", id="missing"),
-        pytest.param("false", "set allow_credentials=True", id="false"),
-        pytest.param("TRUE", "send Access-Control-Allow-Credentials as exactly 'true', not 'TRUE'", id="upper-case"),
+        pytest.param(None, id="missing"),
+        pytest.param("false", id="false"),
+        pytest.param("TRUE", id="upper-case"),
     ],
 )
 def test_credentials_need_allow_credentials_exactly_true(
-    allow_credentials: str | None, fix: str, make_exchange: Callable[..., Exchange]
+    allow_credentials: str | None, make_exchange: Callable[..., Exchange]
 ) -> None:
     headers = {ACAO: PAGE} if allow_credentials is None else {ACAO: PAGE, ACAC: allow_credentials}
 
     failure = cors_check(make_exchange(headers=headers), origin=PAGE, credentials="include", page_origin=PAGE)
 
     assert failure is not None and failure.check is Check.CREDENTIALS_NOT_TRUE
-    assert failure.fix == fix
+    assert failure.facts.value == allow_credentials
 
 
 def test_allow_credentials_is_ignored_without_credentials(make_exchange: Callable[..., Exchange]) -> None:
@@ -88,49 +87,34 @@ def test_a_wrong_allow_origin_value_is_classified_like_chromium_does(
 
 
 @pytest.mark.parametrize(
-    ("value", "fix"),
+    ("value", "slip"),
     [
-        pytest.param(
-            "http://localhost:3000/",
-            "list the origin without the trailing slash: 'http://localhost:3000', not 'http://localhost:3000/'",
-            id="trailing-slash",
-        ),
-        pytest.param(
-            "http://localhost:3000/app/",
-            "list the origin without the path: 'http://localhost:3000', not 'http://localhost:3000/app/'",
-            id="path",
-        ),
-        pytest.param(
-            "localhost:3000",
-            "list the origin with its scheme: 'http://localhost:3000', not 'localhost:3000'",
-            id="missing-scheme",
-        ),
-        pytest.param(
-            "https://localhost:3000",
-            "list the origin with the page's scheme: 'http://localhost:3000', not 'https://localhost:3000'",
-            id="other-scheme",
-        ),
-        pytest.param(
-            "HTTP://LOCALHOST:3000",
-            "list the origin in lower case as browsers send it: 'http://localhost:3000', not 'HTTP://LOCALHOST:3000'",
-            id="upper-case",
-        ),
-        pytest.param(
-            "http://127.0.0.1:3000",
-            "add 'http://localhost:3000' to allow_origins (the response named "
-            "'http://127.0.0.1:3000', a different origin)",
-            id="other-host",
-        ),
+        pytest.param("http://localhost:3000/", OriginSlip.TRAILING_SLASH, id="trailing-slash"),
+        pytest.param("http://localhost:3000/app/", OriginSlip.PATH, id="path"),
+        pytest.param("localhost:3000", OriginSlip.NO_SCHEME, id="missing-scheme"),
+        pytest.param("https://localhost:3000", OriginSlip.OTHER_SCHEME, id="other-scheme"),
+        pytest.param("HTTP://LOCALHOST:3000", OriginSlip.CASE, id="upper-case"),
+        pytest.param("http://127.0.0.1:3000", OriginSlip.OTHER_ORIGIN, id="other-host"),
+        pytest.param(PAGE, None, id="equal"),
     ],
 )
-def test_the_fix_for_a_mismatched_origin_names_the_slip(value: str, fix: str) -> None:
-    assert origin_fix(value, PAGE, PAGE) == fix
+def test_a_mismatched_origin_is_classified_by_its_slip(value: str, slip: OriginSlip | None) -> None:
+    assert origin_slip(value, PAGE) == slip
+
+
+def test_the_slip_is_a_fact_of_the_failure(make_exchange: Callable[..., Exchange]) -> None:
+    failure = cors_check(make_exchange(headers={ACAO: f"{PAGE}/"}), origin=PAGE, credentials="omit", page_origin=PAGE)
+
+    assert failure is not None
+    assert (failure.check, failure.facts.value, failure.facts.slip) == (
+        Check.ORIGIN_MISMATCH,
+        f"{PAGE}/",
+        OriginSlip.TRAILING_SLASH,
+    )
 
 
 def test_an_explicit_default_port_is_a_serialisation_slip() -> None:
-    assert origin_fix("http://example.com:80", "http://example.com", "http://example.com") == (
-        "list the origin exactly as browsers serialise it: 'http://example.com', not 'http://example.com:80'"
-    )
+    assert origin_slip("http://example.com:80", "http://example.com") is OriginSlip.SERIALISATION
 
 
 def test_a_page_with_an_opaque_origin_needs_allow_origin_null_or_a_real_origin(
@@ -140,7 +124,8 @@ def test_a_page_with_an_opaque_origin_needs_allow_origin_null_or_a_real_origin(
 
     assert prediction.check is Check.ORIGIN_MISMATCH
     assert prediction.detail.endswith("not the request's origin 'null'")
-    assert prediction.fix is not None and prediction.fix.startswith("serve the page from an http(s) origin")
+    assert prediction.facts is not None
+    assert (prediction.facts.origin, prediction.facts.page_origin) == ("null", "null")
     assert predict(Probe(), "null", API, [make_exchange(headers={ACAO: "null"})]).allowed
 
 
@@ -152,17 +137,15 @@ def test_a_500_with_the_right_headers_is_readable(make_exchange: Callable[..., E
     assert (prediction.allowed, prediction.status, prediction.readable_headers) == (True, 500, ("content-type",))
 
 
-def test_a_500_without_allow_origin_blames_the_exception_outside_cors_middleware(
+def test_a_500_without_allow_origin_records_the_exception_the_app_raised(
     make_exchange: Callable[..., Exchange],
 ) -> None:
     prediction = predict(Probe(), PAGE, API, [make_exchange(status=500, error="ValueError: boom")])
 
     assert prediction.check is Check.MISSING_ALLOW_ORIGIN
     assert prediction.detail == "the response to GET /api (status 500) had no Access-Control-Allow-Origin header"
-    assert prediction.fix == (
-        "the 500 came from an exception raised outside CORSMiddleware (ValueError: boom): handle it or put "
-        "CORSMiddleware outermost"
-    )
+    assert prediction.facts is not None
+    assert (prediction.facts.error, prediction.facts.status) == ("ValueError: boom", 500)
 
 
 def test_an_app_that_never_responded_gets_the_servers_500_without_cors_headers(
@@ -172,7 +155,5 @@ def test_an_app_that_never_responded_gets_the_servers_500_without_cors_headers(
 
     assert prediction.check is Check.MISSING_ALLOW_ORIGIN
     assert prediction.detail == "the response to GET /api (status 500) had no Access-Control-Allow-Origin header"
-    assert prediction.fix == (
-        "the app finished without responding and the server's own 500 carries no CORS headers: make the endpoint "
-        "return a response"
-    )
+    assert prediction.facts is not None
+    assert (prediction.facts.responded, prediction.facts.status) == (False, 500)

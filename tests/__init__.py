@@ -1,0 +1,1 @@
+"""e2ekit's test suite (a regular package: a dependency of chainlit installs a top-level "tests" package)."""

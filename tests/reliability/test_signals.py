@@ -1,0 +1,182 @@
+"""Signals sent to ``e2ekit run`` in the middle of a three-engine run: whatever stops it, nothing it started keeps
+running, listens or stays on disk; Ctrl-C and SIGTERM also keep the results obtained so far (issue 10).
+
+Each run: two quick scenarios complete in every engine, then a request the app holds (each browser's arrival is
+signalled to the test), then one more scenario. The signal comes once all three browsers wait on that request.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from e2ekit._engines import orphans
+from tests.reliability.kit_runs import (
+    QUICK_AFTER,
+    QUICK_BEFORE,
+    Footprint,
+    KitRun,
+    engine_of,
+    footprint,
+    kit_run,
+    leftovers,
+    wait_until_gone,
+    write_scenarios,
+)
+
+pytestmark = pytest.mark.e2e
+
+ENGINES = ["chromium", "firefox", "webkit"]
+READY_TIMEOUT = 90.0
+"""Seconds for three browsers to start and reach the app, on two cores shared with other work."""
+STOP_PROMISE = 2.0
+"""Seconds within which Ctrl-C or SIGTERM stops every engine (README, issue 10)."""
+
+
+@pytest.fixture
+def require_all_engines(request: pytest.FixtureRequest) -> None:
+    if sorted(request.config.getoption("browser") or []) != ENGINES:
+        pytest.skip("needs every engine: run with --e2e-engine all")
+
+
+def start_mid_run(run: KitRun) -> Footprint:
+    """Wait until every browser waits on the held request; what e2ekit has running then."""
+    agents = run.ready.wait(len(ENGINES), READY_TIMEOUT)
+    assert sorted(engine_of(agent) for agent in agents) == ENGINES
+    return footprint(psutil.Process(run.pid), run.temp_dir)
+
+
+def engines(before: Footprint, kit: int) -> list[psutil.Process]:
+    """The engines' processes: all but e2ekit itself and its watchdog."""
+    return [p for p in before.processes if p.pid != kit and orphans.__file__ not in _cmdline(p)]
+
+
+def _cmdline(process: psutil.Process) -> list[str]:
+    try:
+        return process.cmdline()
+    except psutil.Error:
+        return []
+
+
+@pytest.mark.usefixtures("require_all_engines")
+@pytest.mark.parametrize(
+    "sent, times, exit_code",
+    [
+        pytest.param(signal.SIGINT, 1, 130, id="ctrl-c"),
+        pytest.param(signal.SIGINT, 3, 130, id="ctrl-c-three-times"),
+        pytest.param(signal.SIGTERM, 1, 143, id="sigterm"),
+    ],
+)
+def test_ctrl_c_and_sigterm_stop_every_engine_within_two_seconds_keep_the_results_so_far_and_leave_nothing(
+    sent: signal.Signals, times: int, exit_code: int, tmp_path: Path
+) -> None:
+    scenarios = write_scenarios(tmp_path / "scenarios")
+    report_dir = tmp_path / "report"
+    with kit_run(["run", str(scenarios), "--browser", "all", "--report-dir", str(report_dir)], tmp_path) as run:
+        before = start_mid_run(run)
+        sent_at = time.monotonic()
+        if sent == signal.SIGINT:
+            os.killpg(run.pid, signal.SIGINT)  # a terminal's Ctrl-C reaches the whole foreground process group
+        else:
+            os.kill(run.pid, signal.SIGTERM)  # what `timeout` and `docker stop` send
+        if times > 1:  # an impatient user, while the engines are being stopped
+            wait_until_gone(engines(before, run.pid)[-1:], 10)
+            for _ in range(times - 1):
+                os.killpg(run.pid, signal.SIGINT)
+        wait_until_gone(engines(before, run.pid), 10)
+        engines_stopped = time.monotonic() - sent_at
+        stdout, stderr = run.process.communicate(timeout=10)
+        exited = time.monotonic() - sent_at
+        wait_until_gone(before.processes, 10)  # the watchdog too, which reaps (nothing) once e2ekit has exited
+        left = leftovers(before, run.pid, run.temp_dir)
+
+    print(
+        f"\n{sent.name}: engines stopped in {engines_stopped:.2f} s, e2ekit exited in {exited:.2f} s; before: "
+        f"{len(before.processes)} processes ({', '.join(before.names)}), {len(before.listening)} listening "
+        f"sockets, displays {before.displays}; left: {left}"
+    )
+    assert run.process.returncode == exit_code, stderr
+    assert not left, left
+    assert engines_stopped < STOP_PROMISE
+    assert len(before.processes) >= 10 and len(before.listening) >= 4 and len(before.displays) == 1
+    # The results obtained before the signal are printed and written; the rest are marked interrupted.
+    report = json.loads((report_dir / "report.json").read_text())
+    verdicts = {(o["scenario"], o["engine"]): (o["verdict"], o["engine_error"]) for o in report["outcomes"]}
+    for engine in ENGINES:
+        for scenario in QUICK_BEFORE:
+            assert verdicts[(scenario, engine)] == ("ALLOWED", None)
+        for scenario in ("stalling", *QUICK_AFTER):
+            verdict, error = verdicts[(scenario, engine)]
+            assert (verdict, error) == (
+                "ENGINE ERROR",
+                f"interrupted: the run was stopped (Ctrl-C or SIGTERM) before {engine} finished",
+            )
+    assert {(report_dir / name).is_file() for name in ("report.json", "report.xml", "report.html")} == {True}
+    rows = {
+        line.split()[0]: line.split()[3:] for line in stdout.splitlines() if line.startswith(("quick-", "stalling"))
+    }
+    assert rows == {
+        "quick-1:0": ["ALLOWED", "ALLOWED", "ALLOWED", "ALLOWED"],
+        "quick-2:0": ["ALLOWED", "ALLOWED", "ALLOWED", "ALLOWED"],
+        "stalling:0": ["ENGINE", "ERROR", "ENGINE", "ERROR", "ENGINE", "ERROR", "ALLOWED"],
+        "quick-3:0": ["ENGINE", "ERROR", "ENGINE", "ERROR", "ENGINE", "ERROR", "ALLOWED"],
+    }
+    assert "interrupted: the run was stopped (Ctrl-C or SIGTERM)" in stdout
+    signal_name = "Ctrl-C" if sent == signal.SIGINT else "SIGTERM"
+    assert stderr.splitlines()[-1] == (
+        f"e2ekit: interrupted ({signal_name}); results not obtained by then are marked interrupted"
+    )
+    assert "Traceback" not in stderr
+
+
+@pytest.mark.usefixtures("require_all_engines")
+def test_sigkill_of_e2ekit_leaves_nothing_its_watchdog_reaps_every_engine_at_once(tmp_path: Path) -> None:
+    scenarios = write_scenarios(tmp_path / "scenarios")
+    with kit_run(["run", str(scenarios), "--browser", "all"], tmp_path) as run:
+        before = start_mid_run(run)
+        sent_at = time.monotonic()
+        os.kill(run.pid, signal.SIGKILL)  # what a CI runner sends when `timeout -s KILL` or its own limit hits
+        run.process.wait(10)
+        gone = wait_until_gone(before.processes, 15)
+        left = leftovers(before, run.pid, run.temp_dir)
+
+    print(
+        f"\nSIGKILL: everything gone {time.monotonic() - sent_at:.2f} s after the signal (waited {gone:.2f} s); "
+        f"before: {len(before.processes)} processes ({', '.join(before.names)}), {len(before.listening)} "
+        f"listening sockets; left: {left}"
+    )
+    assert not left, left
+
+
+@pytest.mark.usefixtures("require_all_engines")
+def test_what_a_kit_and_its_watchdog_killed_together_leave_is_reaped_when_the_next_run_starts(tmp_path: Path) -> None:
+    scenarios = write_scenarios(tmp_path / "scenarios")
+    with kit_run(["run", str(scenarios), "--browser", "all"], tmp_path) as run:
+        before = start_mid_run(run)
+        kit = psutil.Process(run.pid)
+        [watchdog] = [p for p in kit.children() if orphans.__file__ in p.cmdline()]
+        watchdog.kill()  # an OOM kill or `kill -9` of both: nothing reaps at once
+        wait_until_gone([watchdog], 10)
+        os.kill(run.pid, signal.SIGKILL)
+        run.process.wait(10)
+        # Only what the kill could tie to the kit's death has gone: its drivers (PR_SET_PDEATHSIG), Xvfb, and
+        # Playwright's Node driver with Chromium (its pipe closed). The browsers are orphans now.
+        stranded = leftovers(before, run.pid, run.temp_dir)
+        assert stranded.processes and stranded.temp_entries
+        # The next run's watchdog reaps every orphan when it starts (here with nothing to watch: end of file at once).
+        env = {**os.environ, "TMPDIR": str(run.temp_dir)}
+        subprocess.run(
+            [sys.executable, "-I", orphans.__file__], stdin=subprocess.DEVNULL, env=env, timeout=30, check=True
+        )
+        left = leftovers(before, run.pid, run.temp_dir)
+
+    print(f"\nkit and watchdog killed: stranded {stranded}; after the next run's reaping: {left}")
+    assert not left, left
