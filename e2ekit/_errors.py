@@ -8,12 +8,12 @@ E2ekitError
 │   ├── ScenarioError      a scenario file
 │   ├── EngineSpecError    an engine named in a way e2ekit does not understand
 │   ├── ConsoleTextError   pasted text that holds no CORS message
-│   ├── PolicyFixError     a fix that cannot be applied to this app in-process
 │   └── ServerError        a server for an origin could not be started
 │       ├── PortInUseError   the exact port an origin names is taken
 │       └── AppStartupError  the app's lifespan startup failed, or did not complete in time
 ├── AppShutdownError (RuntimeError): the app failed while shutting down, after the results were reported; exit 4
 ├── EngineError (RuntimeError): a browser failed to start, stopped answering or died; the CLI exits 3
+│   ├── EngineInterrupted  the run was stopped (Ctrl-C: exit 130, SIGTERM: exit 143) before the engine finished
 │   ├── EngineUnavailable  the engine is not installed here
 │   └── EngineConfigError  the engine was configured with something that does not work (also a UsageError)
 └── Internal: HeaderListError, NoWordingError (raised and handled inside the kit)
@@ -29,12 +29,12 @@ __all__ = [
     "E2ekitError",
     "EngineConfigError",
     "EngineError",
+    "EngineInterrupted",
     "EngineSpecError",
     "EngineUnavailable",
     "HeaderListError",
     "NoWordingError",
     "OriginError",
-    "PolicyFixError",
     "PortInUseError",
     "ProbeError",
     "ScenarioError",
@@ -94,10 +94,6 @@ class ConsoleTextError(UsageError):
         )
 
 
-class PolicyFixError(UsageError):
-    """The suggested fix cannot be applied to this app automatically."""
-
-
 class ServerError(UsageError):
     """A server for an origin could not be started."""
 
@@ -117,6 +113,14 @@ class AppShutdownError(E2ekitError, RuntimeError):
 
 class EngineError(E2ekitError, RuntimeError):
     """A browser failed to start, stopped answering, or died."""
+
+
+class EngineInterrupted(EngineError):
+    """The run was stopped (Ctrl-C, SIGTERM) before the engine finished what it was asked."""
+
+    @classmethod
+    def of(cls, name: str) -> EngineInterrupted:
+        return cls(f"interrupted: the run was stopped (Ctrl-C or SIGTERM) before {name} finished")
 
 
 class EngineUnavailable(EngineError):

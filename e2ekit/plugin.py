@@ -66,6 +66,15 @@ _SCENARIO_RUN: pytest.StashKey[RunState] = pytest.StashKey()
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "e2e: a test that runs probes in real browsers")
     config.stash[_WORKERS] = {}
+    report_dir = config.getoption("e2e_report")
+    if report_dir:
+        from e2ekit._errors import UsageError
+        from e2ekit._reports import check_report_paths
+
+        try:
+            check_report_paths(Path(report_dir))
+        except UsageError as error:
+            raise pytest.UsageError(f"--e2e-report: {error}") from None
     texts = config.getoption("e2e_engine")
     if not texts:
         config.stash[_SPECS] = {}

@@ -1,7 +1,8 @@
 """Exit codes, and how ``check`` and ``repro`` report engines that did not run.
 
 The code follows from an error's branch in the tree of e2ekit._errors: a UsageError is bad input (2), an EngineError
-an engine that failed (3), an AppShutdownError an app that failed at shutdown, after the results were printed (4).
+an engine that failed (3), an AppShutdownError an app that failed at shutdown, after the results were printed (4);
+an interrupted run exits 130 (Ctrl-C) or 143 (SIGTERM) after printing the results obtained so far.
 """
 
 from __future__ import annotations

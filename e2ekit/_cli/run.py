@@ -11,7 +11,7 @@ from pathlib import Path
 from e2ekit._cli.exit_codes import EXIT_ENGINE_ERROR
 from e2ekit._cli.options import add_engine_arguments, engines_from, unavailable_is_an_error
 from e2ekit._errors import UsageError
-from e2ekit._reports import render_matrix, write_html, write_junit, write_reports
+from e2ekit._reports import check_report_paths, render_matrix, write_html, write_junit, write_reports
 from e2ekit._reports.json_report import report_json
 from e2ekit._scenarios.loader import load_scenarios
 from e2ekit._scenarios.outcome import ProbeOutcome
@@ -49,6 +49,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def run(args: argparse.Namespace) -> int:
     scenarios = load_scenarios(args.paths or [DEFAULT_PATH])
+    check_report_paths(args.report_dir, [path for path in (args.junit, args.html) if path is not None])
     # Reported before the apps are shut down: an app failing at shutdown comes after the results (exit 4).
     with Topology() as topology:
         result = run_scenarios(scenarios, engines_from(args), topology=topology)

@@ -64,3 +64,8 @@ class Engine(ABC):
     @abstractmethod
     def close(self) -> None:
         """Stop the browser and whatever the backend started for it (driver, display, temp profile)."""
+
+    @abstractmethod
+    def abort(self, timeout: float) -> None:
+        """Make a command in flight fail at once; called from another thread when a run is interrupted. ``close()``
+        follows on the engine's thread (and whatever it leaves is killed after a bounded wait)."""

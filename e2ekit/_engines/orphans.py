@@ -39,6 +39,7 @@ __all__ = [
     "DISPLAY_FILE",
     "PATHS_FILE",
     "TOKEN_VARIABLE",
+    "browser_directories",
     "create_session_directory",
     "is_alive",
     "kill_and_wait",
@@ -48,6 +49,7 @@ __all__ = [
     "remove_stale_display_files",
     "tagged_processes",
     "wait_for_exit",
+    "with_descendants",
 ]
 
 TOKEN_VARIABLE = "E2EKIT_PROCESS_SESSION"
@@ -57,6 +59,8 @@ PATHS_FILE = "paths"
 """The file in a session directory that lists directories elsewhere the session's processes made (one a line):
 Playwright's Chromium profile, and the directory of Chromium's singleton socket, which a killed Chromium leaves."""
 REAP_TIMEOUT = 5.0
+KEEPER_GRACE = 3.0
+"""Seconds a reaper lets a live process outside a session close the session's browser it started."""
 
 _SESSION_NAME = re.compile(r"e2ekit-(?P<engine>[a-z]+)-(?P<pid>\d+)-[a-z0-9_]{8}")
 """A session directory's name, which is also its processes' token; anything else in the temp dir is not ours."""
@@ -110,9 +114,10 @@ def wait_for_exit(processes: list[psutil.Process], timeout: float, send: int | N
     does (psutil's own wait would wait for that).
     """
     if not hasattr(os, "pidfd_open"):  # macOS: psutil waits with kqueue, and launchd collects zombies
-        for process in processes if send is not None else []:
+        for process in processes:
             try:
-                process.send_signal(send)
+                if send is not None:
+                    process.send_signal(send)
             except psutil.Error:
                 pass
         psutil.wait_procs(processes, timeout=timeout)
@@ -149,14 +154,57 @@ def wait_for_exit(processes: list[psutil.Process], timeout: float, send: int | N
     return [process for process in processes if is_alive(process)]
 
 
-def kill_session(token: str, members: list[psutil.Process], timeout: float) -> None:
-    """Kill ``members`` and whatever else carries ``token``: a process being killed may have forked a moment
-    before, so look again until none is left (a few rounds at most)."""
+def kill_session(token: str, members: list[psutil.Process], timeout: float) -> list[str]:
+    """Kill ``members``, their descendants, and whatever else carries ``token``: a process being killed may have
+    forked a moment before, so look again until none is left (a few rounds at most). The directories they leave
+    behind (see ``browser_directories``), to remove."""
+    left_behind = set()
     for _ in range(5):
+        members = with_descendants(members)
+        left_behind.update(browser_directories(members))
         kill_and_wait(members, timeout)
         members = tagged_processes().get(token, [])
         if not members:
-            return
+            break
+    return sorted(left_behind)
+
+
+def with_descendants(processes: list[psutil.Process]) -> list[psutil.Process]:
+    """``processes`` and their running descendants. Chromium starts its zygote with an environment of its own, so
+    its renderer, GPU and utility processes carry no token: they are found in the tree, while the browser runs."""
+    found = {process.pid: process for process in processes}
+    for process in processes:
+        try:
+            descendants = process.children(recursive=True)
+        except psutil.Error:
+            continue
+        for descendant in descendants:
+            if is_alive(descendant):
+                found.setdefault(descendant.pid, descendant)
+    return list(found.values())
+
+
+def browser_directories(processes: list[psutil.Process]) -> list[str]:
+    """The directories a browser among ``processes`` made outside its session's directory, which a killed browser
+    leaves behind: a Chromium's profile (its ``--user-data-dir``, which Playwright makes) and the directory of its
+    singleton socket (which the ``SingletonSocket`` link in the profile names). Only those within the temporary
+    directory are returned."""
+    temp = os.path.realpath(tempfile.gettempdir()) + os.sep
+    found = set()
+    for process in processes:
+        try:
+            arguments = process.cmdline()
+        except psutil.Error:
+            continue
+        for argument in arguments:
+            if argument.startswith("--user-data-dir="):
+                profile = argument.partition("=")[2]
+                found.add(profile)
+                try:
+                    found.add(os.path.dirname(os.readlink(os.path.join(profile, "SingletonSocket"))))
+                except OSError:
+                    pass
+    return sorted(path for path in found if os.path.realpath(path).startswith(temp))
 
 
 def remove_stale_display_files(number: int) -> None:
@@ -177,8 +225,9 @@ def remove_stale_display_files(number: int) -> None:
             pass
 
 
-def remove_session_files(path: str) -> None:
-    """Once a session's processes are gone: the X display files and the directories it lists, then itself."""
+def remove_session_files(path: str, elsewhere: list[str]) -> None:
+    """Once a session's processes are gone: its X display files, the directories ``elsewhere`` and those it lists
+    (PATHS_FILE) its processes made, then its own directory ``path``."""
     try:
         with open(os.path.join(path, DISPLAY_FILE), encoding="ascii") as file:
             remove_stale_display_files(int(file.read().strip()))
@@ -186,10 +235,11 @@ def remove_session_files(path: str) -> None:
         pass
     try:
         with open(os.path.join(path, PATHS_FILE), encoding="utf-8") as file:
-            for line in file:
-                shutil.rmtree(line.rstrip("\n"), ignore_errors=True)
+            elsewhere = [*elsewhere, *(line.rstrip("\n") for line in file)]
     except OSError:
         pass
+    for directory in elsewhere:
+        shutil.rmtree(directory, ignore_errors=True)
     shutil.rmtree(path, ignore_errors=True)
 
 
@@ -217,7 +267,8 @@ def reap_orphans(temp_dir: str | None = None) -> list[str]:
     for token, members in processes.items():
         match = _SESSION_NAME.fullmatch(token)
         if match and not os.path.exists(os.path.join(temp_dir, token)) and not psutil.pid_exists(int(match["pid"])):
-            kill_session(token, members, REAP_TIMEOUT)
+            for directory in kill_session(token, members, REAP_TIMEOUT):
+                shutil.rmtree(directory, ignore_errors=True)
             reaped.append(token)
     return reaped
 
@@ -232,11 +283,29 @@ def _reap_directory(path: str, members: list[psutil.Process]) -> bool:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return False  # its owner runs (or another reaper is at it)
-        kill_session(os.path.basename(path), members, REAP_TIMEOUT)
-        remove_session_files(path)
+        token = os.path.basename(path)
+        # A browser that a live process outside the session started is being closed by it (Playwright's Node driver
+        # closes its browser when the kit's pipe closes, then removes the browser's profile and artifacts): killed
+        # meanwhile, the driver may exit before that cleanup is done.
+        wait_for_exit([process for process in members if _has_keeper(process, token)], KEEPER_GRACE)
+        remove_session_files(path, kill_session(token, members, REAP_TIMEOUT))
         return True
     finally:
         os.close(descriptor)
+
+
+def _has_keeper(process: psutil.Process, token: str) -> bool:
+    """Whether ``process`` was started by a live process outside its session (not init, which adopts orphans)."""
+    try:
+        parent = process.parent()
+        return (
+            parent is not None
+            and parent.pid != 1
+            and is_alive(parent)
+            and parent.environ().get(TOKEN_VARIABLE) != token
+        )
+    except psutil.Error:
+        return False
 
 
 def watch(pipe: int = 0) -> None:

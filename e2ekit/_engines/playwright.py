@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 import threading
 from functools import cache
 from importlib.util import find_spec
@@ -15,6 +14,7 @@ import psutil
 from playwright.sync_api import ConsoleMessage, Error, Playwright, sync_playwright
 
 from e2ekit._engines.base import ENGINE_NAMES, Engine, EngineInfo
+from e2ekit._engines.orphans import browser_directories, kill_and_wait, with_descendants
 from e2ekit._engines.probe_script import PROBE_FUNCTION, ProbeCall, ProbeReply
 from e2ekit._engines.processes import ProcessSession
 from e2ekit._serving.marker import markers_in
@@ -79,7 +79,8 @@ class PlaywrightEngine(Engine):
                 args["executable_path"] = executable
                 args["args"] = [*args.get("args", []), *SYSTEM_CHROMIUM_ARGS]
             self._browser = browser_type.launch(**args)
-            for directory in _browser_directories(self.processes):
+            # Playwright removes them when it closes the browser; a killed browser leaves them.
+            for directory in browser_directories(self.processes.members()):
                 self.processes.remove_on_close(directory)
             self._context = self._browser.new_context()
             self._page = self._context.new_page()
@@ -130,6 +131,17 @@ class PlaywrightEngine(Engine):
     def clear_cookies(self, origins: set[str], timeout: float) -> None:
         self._context.clear_cookies()
 
+    def abort(self, timeout: float) -> None:
+        # Crash the page, not the browser: the command in flight fails at once ("Target crashed"), and close() still
+        # closes the browser through Playwright, which then removes its profile and artifacts directories. A killed
+        # browser leaves them to the Node driver's cleanup, which races the driver's own exit.
+        members = with_descendants(self.processes.members())
+        renderers = [process for process in members if "--type=renderer" in _arguments(process)]
+        if renderers:
+            kill_and_wait(renderers, timeout)
+        else:  # not Chromium: no renderer to crash
+            self.processes.close(timeout)
+
     def close(self) -> None:
         playwright, self._playwright = self._playwright, None
         if playwright is None:
@@ -144,26 +156,11 @@ class PlaywrightEngine(Engine):
                 self.processes.close()
 
 
-def _browser_directories(processes: ProcessSession) -> list[str]:
-    """The directories the browser made outside the session's: Playwright's profile (``--user-data-dir``), and the
-    one of Chromium's singleton socket, which its ``SingletonSocket`` link in the profile names. Playwright removes
-    both when it closes the browser; a browser that is killed (an interrupted run, a reaped orphan) leaves them."""
-    found = []
-    temp = os.path.realpath(tempfile.gettempdir())
-    for pid in processes.pids():
-        try:
-            arguments = psutil.Process(pid).cmdline()
-        except psutil.Error:
-            continue
-        for argument in arguments:
-            if argument.startswith("--user-data-dir="):
-                profile = argument.partition("=")[2]
-                found.append(profile)
-                try:
-                    found.append(os.path.dirname(os.readlink(os.path.join(profile, "SingletonSocket"))))
-                except OSError:
-                    pass
-    return sorted({path for path in found if os.path.realpath(path).startswith(temp + os.sep)})
+def _arguments(process: psutil.Process) -> list[str]:
+    try:
+        return list(process.cmdline())
+    except psutil.Error:
+        return []
 
 
 @cache
@@ -171,7 +168,7 @@ def installed_playwright_builds() -> dict[str, str]:
     """Engine name -> executable, for each of Playwright's own builds that is installed (~0.4 s, once per process:
     resolving a spec and ``e2ekit browsers`` ask it, and the builds do not change during a run)."""
     found: dict[str, str] = {}
-    failure: list[Error] = []
+    failure: list[Exception] = []
 
     def look() -> None:
         try:
@@ -180,7 +177,9 @@ def installed_playwright_builds() -> dict[str, str]:
                     path = getattr(playwright, name).executable_path
                     if os.path.exists(path):
                         found[name] = path
-        except Error as error:
+        # Playwright's Error, or the bare Exception of its transport when the Node driver dies: a terminal's Ctrl-C
+        # reaches the driver too, and kills it while it starts (it ignores SIGINT only once it runs).
+        except Exception as error:
             failure.append(error)
 
     # On a thread of its own: Playwright's sync API refuses a thread that runs an asyncio loop, and the caller's

@@ -24,6 +24,7 @@ import atexit
 import ctypes
 import functools
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -70,10 +71,6 @@ class ProcessSession:
         with _LIVE_LOCK:
             _LIVE.add(self)
 
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
     def env(self, extra: Mapping[str, str] | None = None, *, temp_dir: bool = True) -> dict[str, str]:
         """The environment for a process of this session: the token marks the process and everything it starts;
         with ``temp_dir``, TMPDIR is the session's directory (geckodriver copies its profile there). Chromium
@@ -100,7 +97,8 @@ class ProcessSession:
             self._leaders.append(process)
             closed = self._closed
         if closed:
-            self._kill_all(5.0)
+            for directory in self._kill_all(5.0):
+                shutil.rmtree(directory, ignore_errors=True)
 
     def on_close(self, cleanup: Callable[[], None]) -> None:
         """Run ``cleanup`` first when the session closes, before the rest is killed: for a process that must
@@ -114,12 +112,18 @@ class ProcessSession:
     def remove_on_close(self, path: str) -> None:
         """Remove the directory ``path`` (made elsewhere by a process of the session) when the session closes, or
         when the reaper finds the session orphaned."""
-        with open(os.path.join(self.temp_dir, PATHS_FILE), "a", encoding="utf-8") as file:
-            file.write(f"{path}\n")
+        try:
+            with open(os.path.join(self.temp_dir, PATHS_FILE), "a", encoding="utf-8") as file:
+                file.write(f"{path}\n")
+        except FileNotFoundError:  # closed meanwhile (an interrupted launch): its close found the path itself
+            pass
+
+    def members(self) -> list[psutil.Process]:
+        """The running processes of this session."""
+        return orphans.tagged_processes().get(self.token, [])
 
     def pids(self) -> list[int]:
-        """The running processes of this session."""
-        return [process.pid for process in orphans.tagged_processes().get(self.token, [])]
+        return [process.pid for process in self.members()]
 
     def children(self, pid: int) -> list[int]:
         """The running children of ``pid`` (the browser of a driver); empty when ``pid`` itself is gone."""
@@ -135,29 +139,31 @@ class ProcessSession:
                 return
             self._closed = True
             cleanups = list(self._cleanups)
+        left_behind: list[str] = []
         try:
             for cleanup in reversed(cleanups):
                 cleanup()
         finally:
             try:
-                self._kill_all(timeout)
+                left_behind = self._kill_all(timeout)
             finally:
-                remove_session_files(self.temp_dir)
+                remove_session_files(self.temp_dir, left_behind)
                 os.close(self._lock)
                 with _LIVE_LOCK:
                     _LIVE.discard(self)
 
-    def _kill_all(self, timeout: float) -> None:
+    def _kill_all(self, timeout: float) -> list[str]:
         with self._state:
             leaders = list(self._leaders)
-        members = orphans.tagged_processes().get(self.token, [])
+        members = self.members()
         members += [process for process in _as_processes(leaders) if process not in members]
-        kill_session(self.token, members, timeout)
+        left_behind = kill_session(self.token, members, timeout)
         for leader in leaders:  # collect their exit status: no zombie stays behind
             try:
                 leader.wait(0.5)
             except subprocess.TimeoutExpired:
                 pass  # unkillable (uninterruptible sleep); nothing more a user process can do
+        return left_behind
 
 
 def _as_processes(popens: list[subprocess.Popen[Any]]) -> list[psutil.Process]:
@@ -207,6 +213,9 @@ def _start_watchdog() -> None:
         if _watched_pid == os.getpid():
             return
         _watched_pid = os.getpid()
+        if getattr(sys, "frozen", False):  # sys.executable is the frozen program itself, not an interpreter
+            orphans.reap_orphans()
+            return
         read_end, write_end = os.pipe()
         try:
             # -I: the script needs no e2ekit, and must not import modules beside it as top-level ones.

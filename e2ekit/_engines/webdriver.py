@@ -199,6 +199,10 @@ class WebDriverEngine(Engine):
             return "the browser process exited (it crashed or was killed)"
         return None
 
+    def abort(self, timeout: float) -> None:
+        # Everything the driver and the browser write is in the session's directory: killing them leaves nothing.
+        self.processes.close(timeout)
+
     def close(self) -> None:
         driver, self._driver = self._driver, None
         try:

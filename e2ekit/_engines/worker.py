@@ -17,13 +17,12 @@ from typing import Any, TypeVar
 from e2ekit._engines.base import Engine, EngineInfo
 from e2ekit._engines.processes import ProcessSession
 from e2ekit._engines.selection import EngineSpec, resolve_engine
-from e2ekit._errors import EngineError
+from e2ekit._errors import EngineError, EngineInterrupted
 
 __all__ = [
     "ABORT_TIMEOUT",
     "CLOSE_TIMEOUT",
     "LAUNCH_TIMEOUT",
-    "EngineInterrupted",
     "EngineWorker",
     "StopRequest",
     "launch_engine",
@@ -36,14 +35,6 @@ ABORT_TIMEOUT = 1.0
 
 T = TypeVar("T")
 _Task = tuple["concurrent.futures.Future[Any]", Callable[[], Any]]
-
-
-class EngineInterrupted(EngineError):
-    """The run was stopped (Ctrl-C, SIGTERM) before the engine finished what it was asked."""
-
-    @classmethod
-    def of(cls, name: str) -> EngineInterrupted:
-        return cls(f"interrupted: the run was stopped (Ctrl-C or SIGTERM) before {name} finished")
 
 
 class StopRequest:
@@ -59,15 +50,18 @@ class StopRequest:
         return self._requested
 
     def request(self) -> None:
-        """Stop: wake every waiting call, then run each registered callback on this thread."""
+        """Stop: wake every waiting call, then run the registered callbacks side by side; return when all have."""
         with self._changed:
             if self._requested:
                 return
             self._requested = True
             callbacks, self._callbacks = self._callbacks, []
             self._changed.notify_all()
-        for callback in callbacks:
-            callback()
+        threads = [threading.Thread(target=callback, name="e2ekit-stop", daemon=True) for callback in callbacks]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()  # each callback is bounded (ABORT_TIMEOUT)
 
     def on_request(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` when a stop is requested (at once if it already was)."""
@@ -93,9 +87,9 @@ class EngineWorker:
     """Launches an engine with ``launch`` on its own thread; every later call runs there too.
 
     ``stop`` (shared by the engines of a run) interrupts it: calls waiting on the engine raise EngineInterrupted
-    at once, later calls too, and the engine's processes are killed from the thread that asked, so a command in
-    flight fails fast and ``close()`` takes no longer than ``ABORT_TIMEOUT``. A KeyboardInterrupt that reaches a
-    call waiting on this thread interrupts the worker the same way.
+    at once, later calls too; the engine aborts a command in flight from the thread that asked, so that ``close()``
+    takes no longer than ``ABORT_TIMEOUT`` (then what is left is killed). A KeyboardInterrupt that reaches a call
+    waiting on this thread interrupts the worker the same way.
     """
 
     def __init__(
@@ -107,18 +101,24 @@ class EngineWorker:
         stop: StopRequest | None = None,
     ) -> None:
         self.name = name
-        self.processes = ProcessSession(name)
+        try:
+            self.processes = ProcessSession(name)
+        except OSError as error:  # a full or read-only temporary directory
+            raise EngineError(f"{name} cannot start: no temporary directory for it: {error}") from error
         self._stop = stop or StopRequest()
         self._interrupted = False
         self._tasks: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
         threading.Thread(target=_serve, args=(self._tasks,), name=f"e2ekit-{name}", daemon=True).start()
         self._engine: Engine | None = None
+        """The engine, until ``close()``."""
+        self._launched: Engine | None = None
+        """The engine, also during and after ``close()`` (to abort what it does)."""
         self._document: str | None = None
         """The URL loaded in the engine's page, as far as e2ekit knows; None when unknown."""
         self._stop.on_request(self.interrupt)
         launched = self._start(lambda: launch(self.processes))
         try:
-            self._engine = self._wait(launched, launch_timeout, "start")
+            self._engine = self._launched = self._wait(launched, launch_timeout, "start")
         except BaseException:
             # The launch may still be under way on the engine's thread: kill what it started so far, close what it
             # returns should it finish anyway, and let the thread end.
@@ -138,9 +138,13 @@ class EngineWorker:
         return self._interrupted or self._stop.requested
 
     def interrupt(self) -> None:
-        """Stop the engine at once, from any thread: kill its browser, driver and display; calls fail from now on."""
+        """Stop the engine at once, from any thread: calls fail from now on, a command in flight fails at once (the
+        engine aborts it, or its processes are killed while it still starts)."""
         self._interrupted = True
-        self.processes.close(ABORT_TIMEOUT)
+        if self._launched is None:
+            self.processes.close(ABORT_TIMEOUT)
+        else:  # also while close() is under way: it may wait on the command in flight
+            self._launched.abort(ABORT_TIMEOUT)
 
     def call(self, action: Callable[[Engine], T], timeout: float, what: str) -> T:
         """Run ``action(engine)`` on the engine's thread; EngineError if it fails or exceeds ``timeout``.

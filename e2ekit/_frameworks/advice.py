@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from e2ekit._frameworks.policy import Change, CorsPolicy, Setting
 from e2ekit._standard import OPAQUE_ORIGIN, Check, Facts, Failure, OriginSlip, origin_slip
@@ -177,11 +178,41 @@ def advise(framework: Framework, failure: Failure, policy: CorsPolicy) -> str | 
         )
         return f"send {header} as comma-separated names, e.g. {example}" + _as_layer_does(framework)
     if check == Check.PREFLIGHT_REDIRECT:
+        if not _moves_the_same_resource(facts.url, facts.target):
+            return _auth_layer_fix(framework, f"redirected it to '{_path_of(facts.target)}'")
         return (
             f"fetch '{facts.target}' directly, the URL the server redirects to (or stop the redirect"
             f"{framework.redirect_hint})"
         )
     return None
+
+
+_AUTH_STATUSES = (401, 403)
+
+
+def _path_of(url: str | None) -> str:
+    parts = urlsplit(url or "")
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def _moves_the_same_resource(url: str | None, target: str | None) -> bool:
+    """Whether a redirect only moves the requested resource (a trailing slash added or dropped, another scheme or
+    host): fetching the target directly then fixes it. A redirect to another path (a login page) does not."""
+    if url is None or target is None:
+        return True
+    before, after = urlsplit(url).path or "/", urlsplit(target).path or "/"
+    return before.rstrip("/") == after.rstrip("/")
+
+
+def _auth_layer_fix(framework: Framework, what: str) -> str:
+    """A preflight an authentication layer answered: it never reached the CORS handling, and no request the page
+    can make would carry the credentials such a layer wants, because browsers never send them with a preflight."""
+    cors = framework.layer or "CORS handling"
+    return (
+        f"let OPTIONS preflights through the authentication layer that {what}: browsers never send cookies or "
+        f"Authorization with a preflight, so it never reached {cors}; or {framework.outermost}, so that {cors} "
+        "answers preflights before authentication does"
+    )
 
 
 def _worded(framework: Framework, failure: Failure, policy: CorsPolicy) -> str:
@@ -237,6 +268,8 @@ def _missing_fix(framework: Framework, failure: Failure, policy: CorsPolicy) -> 
     refused = _refused_changes(framework, facts, policy)
     if refused:
         return framework.configuration(refused, policy)
+    if facts.preflight and status in _AUTH_STATUSES and framework.preflight_refusal(facts) is None:
+        return _auth_layer_fix(framework, f"answered it {status}")
     slipped = configured_slip(policy, origin)
     if slipped is not None:
         return _slip_fix(framework, policy, slipped[0], slipped[1], origin, facts)
@@ -282,8 +315,9 @@ def _opaque_origin_fix(framework: Framework, facts: Facts, policy: CorsPolicy) -
             f"which {name} should not list"
         )
     return (
-        f"serve the page from an http(s) origin and list that in {name}: the page's origin is opaque ('null'), "
-        "e.g. a sandboxed iframe or a file: page"
+        f"serve the page from a real http(s) origin and list that origin in {name}: the page's origin is opaque "
+        "('null'), e.g. a sandboxed iframe or a file: page; allowing 'null' is unsafe: every sandboxed iframe and "
+        "file: page of any site sends it"
     )
 
 
@@ -311,6 +345,8 @@ def _status_fix(framework: Framework, failure: Failure, policy: CorsPolicy) -> s
     refused = _refused_changes(framework, facts, policy)
     if refused:
         return framework.configuration(refused, policy)
+    if facts.status in _AUTH_STATUSES and framework.preflight_refusal(facts) is None:
+        return _auth_layer_fix(framework, f"answered it {facts.status}")
     answer = "answer the OPTIONS preflight with a 2xx status"
     if framework.layer:
         return f"{answer}; {framework.layer} does when the origin, method and headers are allowed"

@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 from e2ekit._frameworks.advice import advise, changes_for
+from e2ekit._frameworks.caveat_advice import advise_caveat
 from e2ekit._frameworks.policy import Change, CorsPolicy, Setting
-from e2ekit._standard import Check, Facts, Failure
+from e2ekit._standard import Caveat, Check, Facts, Failure
 
 __all__ = ["Framework"]
 
@@ -76,6 +77,10 @@ class Framework(ABC):
     def advice(self, failure: Failure, policy: CorsPolicy) -> str | None:
         """One sentence: how to fix ``failure`` in this framework's settings, or None when nothing server-side does."""
         return advise(self, failure, policy)
+
+    def caveat_advice(self, caveat: Caveat, policy: CorsPolicy) -> str | None:
+        """One sentence: how to fix ``caveat`` (a hidden header, a cookie not sent, an error status), or None."""
+        return advise_caveat(self, caveat, policy)
 
     def changes(self, failure: Failure, policy: CorsPolicy) -> list[Change]:
         """The policy changes that remove ``failure``; empty when no change of this policy does."""

@@ -14,7 +14,7 @@ from e2ekit._frameworks.litestar import LitestarCORS
 from e2ekit._frameworks.policy import Change, CorsPolicy
 from e2ekit._frameworks.quart import QuartCORS
 from e2ekit._frameworks.starlette import StarletteCORS
-from e2ekit._standard import Failure
+from e2ekit._standard import Caveat, Failure
 
 __all__ = ["FRAMEWORKS", "RESPONSE_HEADERS", "CorsSetup", "detect"]
 
@@ -47,6 +47,13 @@ class CorsSetup:
         """How to fix ``failure`` in this framework's settings."""
         framework, policy = self._speaker(failure)
         return framework.advice(failure, policy)
+
+    def caveat_advice(self, caveat: Caveat) -> str | None:
+        """How to fix ``caveat`` in this framework's settings; an app of a known framework without its CORS layer
+        sends its CORS headers by hand, so the fix names the headers."""
+        if not self.policy.installed:
+            return RESPONSE_HEADERS.caveat_advice(caveat, CorsPolicy(credentials=None))
+        return self.framework.caveat_advice(caveat, self.policy)
 
     def changes(self, failure: Failure) -> list[Change]:
         """The changes of the configuration that remove ``failure``."""

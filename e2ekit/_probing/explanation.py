@@ -1,5 +1,6 @@
 """Every result's explanation: the Fetch-standard check that failed, each engine's wording of it, and the fix in
-the terms of the CORS implementation that serves the app (e2ekit._frameworks)."""
+the terms of the CORS implementation that serves the app (e2ekit._frameworks); and the caveats: what the page got
+besides the verdict (a header it cannot read, a cookie that stayed behind, an error status), each with its fix."""
 
 from __future__ import annotations
 
@@ -11,10 +12,25 @@ from e2ekit._errors import NoWordingError
 from e2ekit._frameworks import detect
 from e2ekit._probing.exchange import Exchange
 from e2ekit._probing.probe import Probe
-from e2ekit._standard import known_deviation, predict
+from e2ekit._standard import find_caveats, known_deviation, predict
 from e2ekit._wordings import ENGINES, render
 
-__all__ = ["Explanation", "explain"]
+__all__ = ["CaveatNote", "Explanation", "explain"]
+
+
+@dataclass(frozen=True)
+class CaveatNote:
+    """Something the page got besides the verdict, likely not what it wanted: ``kind`` is the caveat's identifier
+    (``"response.header-not-exposed"``, ``"cookie.samesite-default"``, ...; see e2ekit._standard.caveats),
+    ``detail`` says what happened in this engine, ``fix`` how to change it in the app's terms (None where e2ekit
+    knows none)."""
+
+    kind: str
+    detail: str
+    fix: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "detail": self.detail, "fix": self.fix}
 
 
 @dataclass(frozen=True)
@@ -24,6 +40,7 @@ class Explanation:
     ``allowed`` is the model's prediction; ``agrees`` says whether the engine did the same, and when it did not,
     ``engine_behaviour`` names the known departure from the standard behind it. ``messages`` holds the failure in
     each engine's own console wording; ``fix`` names the settings of the CORS implementation serving the app.
+    ``caveats`` are what the page got besides the verdict, for allowed and blocked results alike.
     """
 
     allowed: bool
@@ -33,6 +50,7 @@ class Explanation:
     agrees: bool
     messages: Mapping[str, str] = field(default_factory=dict)
     engine_behaviour: str | None = None
+    caveats: tuple[CaveatNote, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -43,6 +61,7 @@ class Explanation:
             "agrees": self.agrees,
             "engine_behaviour": self.engine_behaviour,
             "messages": dict(self.messages),
+            "caveats": [caveat.to_json() for caveat in self.caveats],
         }
 
 
@@ -55,23 +74,39 @@ def explain(
     engine: str,
     engine_allowed: bool,
     app: object = None,
+    readable: Sequence[str] | None = None,
+    earlier: Sequence[Exchange] = (),
 ) -> Explanation:
     """Explain one probe from what the wire recorder saw, in ``engine``, whose verdict was ``engine_allowed``.
 
     ``app`` is the app under test: the fix names the settings of the CORS implementation that serves it (without
-    one, the response headers to send).
+    one, the response headers to send). ``readable`` are the response header names JavaScript could read (the
+    model's when None); ``earlier`` the exchanges of the session before this probe, whose Set-Cookie lines say
+    which cookies the request should have carried.
     """
     prediction = predict(probe, page_origin, target_url, exchanges)
     check = None if prediction.check is None else str(prediction.check)
     failure = prediction.failure
+    setup = detect(app)
+    caveats = find_caveats(
+        probe,
+        page_origin,
+        target_url,
+        exchanges,
+        engine=engine,
+        allowed=engine_allowed,
+        readable=readable,
+        earlier=earlier,
+    )
     return Explanation(
         allowed=prediction.allowed,
         check=check,
         detail=prediction.detail,
-        fix=None if failure is None else detect(app).advice(failure),
+        fix=None if failure is None else setup.advice(failure),
         agrees=engine_allowed == prediction.allowed,
         engine_behaviour=None if engine_allowed == prediction.allowed else _departure(check, engine),
         messages={} if check is None else _messages(check, probe, page_origin, target_url, exchanges),
+        caveats=tuple(CaveatNote(str(c.kind), c.detail, setup.caveat_advice(c)) for c in caveats),
     )
 
 

@@ -12,7 +12,7 @@ from e2ekit._probing.explanation import Explanation
 from e2ekit._probing.origins import SiteRelation
 from e2ekit._probing.probe import Probe
 
-__all__ = ["ProbeResult", "Verdict"]
+__all__ = ["ProbeResult", "Verdict", "caveat_lines"]
 
 
 class Verdict(str, enum.Enum):
@@ -128,7 +128,7 @@ class ProbeResult:
         if not explanation.agrees:
             predicted = "ALLOWED" if explanation.allowed else "BLOCKED"
             lines.append(f"  note: the Fetch standard predicts {predicted}: {explanation.engine_behaviour}")
-        return lines
+        return lines + caveat_lines(explanation)
 
     def __repr__(self) -> str:
         # Short enough for pytest's assertion line (it truncates near 240 characters); the plugin adds the full
@@ -163,6 +163,16 @@ class ProbeResult:
             "engine_error": self.engine_error,
             "explanation": None if self.explanation is None else self.explanation.to_json(),
         }
+
+
+def caveat_lines(explanation: Explanation, indent: str = "  ") -> list[str]:
+    """What the page got besides the verdict, a ``but:`` line per caveat with its fix under it."""
+    lines = []
+    for caveat in explanation.caveats:
+        lines.append(f"{indent}but: {caveat.detail} [{caveat.kind}]")
+        if caveat.fix:
+            lines.append(f"{indent}  fix: {caveat.fix}")
+    return lines
 
 
 def _continued(text: str) -> str:

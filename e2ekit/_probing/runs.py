@@ -19,8 +19,8 @@ from types import FrameType
 from typing import Any, Generic, TypeVar
 
 from e2ekit._engines.selection import EngineSpec
-from e2ekit._engines.worker import EngineInterrupted, EngineWorker, StopRequest, launch_engine
-from e2ekit._errors import EngineError
+from e2ekit._engines.worker import EngineWorker, StopRequest, launch_engine
+from e2ekit._errors import EngineError, EngineInterrupted
 from e2ekit._probing.session import Session
 from e2ekit._serving.topology import Topology
 
@@ -131,9 +131,10 @@ def run_in_engines(
             # Each job records its result before its engine closes: what is recorded by the deadline is kept.
             with changed:
                 changed.wait_for(lambda: finished[0] == len(started), deadline - time.monotonic())
+                obtained = list(runs)
         if interruption is None:
             raise
-        return [run or EngineRun(spec, None, EngineInterrupted.of(spec.name)) for run, spec in zip(runs, specs)]
+        return [run or EngineRun(spec, None, EngineInterrupted.of(spec.name)) for run, spec in zip(obtained, specs)]
     if failures:
         raise failures[0]
     return [run for run in runs if run is not None]

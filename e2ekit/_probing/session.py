@@ -104,6 +104,8 @@ class Session:
         page_url = f"{page}{PAGE_PATH}" + (f"?{OPAQUE_QUERY}" if opaque_page else "")
         recordings: list[Recording] = []
         payload: list[ProbeCall] = []
+        # What the session's visits and earlier probes set (cookies) explains what this batch's requests carried.
+        earlier = [e for recording in self._topology.router.recordings(self._markers) for e in recording.exchanges]
         for probe in probes:
             marker, recording = self._topology.router.register(served, state)
             self._markers.append(marker)
@@ -161,9 +163,12 @@ class Session:
                         engine=self._worker.info.name,
                         engine_allowed=allowed,
                         app=served,
+                        readable=[name for name, _ in outcome["headers"]] if allowed else None,
+                        earlier=tuple(earlier),
                     ),
                 )
             )
+            earlier += exchanges
         return self._keep(results)
 
     def _keep(self, results: list[ProbeResult]) -> list[ProbeResult]:

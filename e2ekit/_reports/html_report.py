@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from e2ekit._probing.exchange import Exchange
 from e2ekit._probing.result import ProbeResult, Verdict
+from e2ekit._reports.files import write_report_file
 from e2ekit._reports.rows import (
     ProbeRow,
     baseline_label,
@@ -122,6 +123,18 @@ class EngineCell:
         if outcome.verdict is not outcome.expected:
             return f"expected {outcome.expected}"
         return f"{counted(len(outcome.mismatches), 'expectation')} not met"
+
+    @property
+    def caveats(self) -> str:
+        """The identifiers of what the page gets besides the verdict, comma-separated ("" for none)."""
+        explanation = self.result.explanation if self.result is not None else None
+        return ", ".join(caveat.kind for caveat in explanation.caveats) if explanation is not None else ""
+
+    @property
+    def caveat_badge(self) -> str:
+        """``? 1 caveat``, ``? 2 caveats``; "" for none."""
+        count = len(self.caveats.split(", ")) if self.caveats else 0
+        return f"? {counted(count, 'caveat')}" if count else ""
 
     @property
     def where(self) -> str:
@@ -253,4 +266,4 @@ def render_html(outcomes: Sequence[ProbeOutcome]) -> str:
 
 def write_html(outcomes: Sequence[ProbeOutcome], path: Path) -> None:
     """Write ``render_html(outcomes)`` to ``path`` as UTF-8."""
-    path.write_text(render_html(outcomes), encoding="utf-8")
+    write_report_file(path, render_html(outcomes))

@@ -10,6 +10,7 @@ from typing import Any
 
 from e2ekit._engines.base import EngineInfo
 from e2ekit._probing.result import Verdict
+from e2ekit._reports.files import write_report_file
 from e2ekit._reports.rows import engine_infos, engine_tallies, ordered_engines, probe_rows, sorted_outcomes
 from e2ekit._scenarios.outcome import ProbeOutcome
 
@@ -62,4 +63,4 @@ def report_json(outcomes: Sequence[ProbeOutcome]) -> dict[str, Any]:
 def write_json(outcomes: Sequence[ProbeOutcome], path: Path) -> None:
     """Write ``report_json(outcomes)`` to ``path``, keys sorted, indented for people who read it."""
     text = json.dumps(report_json(outcomes), indent=2, sort_keys=True, ensure_ascii=False)
-    path.write_text(text + "\n", encoding="utf-8")
+    write_report_file(path, text + "\n")

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
+from e2ekit._reports.files import write_report_file
 from e2ekit._reports.rows import (
     baseline_label,
     describe_probe,
@@ -116,4 +117,6 @@ def junit_tree(outcomes: Sequence[ProbeOutcome]) -> ET.ElementTree:
 
 def write_junit(outcomes: Sequence[ProbeOutcome], path: Path) -> None:
     """Write ``junit_tree(outcomes)`` to ``path`` as UTF-8 with an XML declaration."""
-    junit_tree(outcomes).write(path, encoding="utf-8", xml_declaration=True)
+    root = junit_tree(outcomes).getroot()
+    assert root is not None
+    write_report_file(path, ET.tostring(root, encoding="utf-8", xml_declaration=True))

@@ -16,6 +16,7 @@ from e2ekit._reports.rows import (
     probe_rows,
 )
 from e2ekit._scenarios.outcome import ProbeOutcome
+from e2ekit._standard import caveat_named
 
 __all__ = ["HEADER_ONLY", "MATRIX_WIDTH", "cell_label", "render_matrix", "visible"]
 
@@ -135,7 +136,10 @@ def render_matrix(outcomes: Sequence[ProbeOutcome], engines: Sequence[str], *, c
     lines.append("")
     lines += _engine_error_lines(outcomes, engines, color)
     lines.append(_paint("! an expectation was not met   ~ a browser and the header-only check disagree", DIM, color))
-    lines.append(_paint("= a browser departs from the Fetch standard", DIM, color))
+    departs = "= a browser departs from the Fetch standard"
+    if _has_caveats(outcomes):
+        departs += "   ? what the page gets besides the verdict, and its fix"
+    lines.append(_paint(departs, DIM, color))
     lines += _summary_lines(outcomes, engines, rows, color)
     return "\n".join(lines) + "\n"
 
@@ -153,7 +157,27 @@ def _row_notes(row: ProbeRow, color: bool) -> list[str]:
             predicted = "ALLOWED" if explanation.allowed else "BLOCKED"
             note = f"= {engine}: {outcome.verdict}; the Fetch standard predicts {predicted} ({explanation.check})"
             notes += _wrapped(f"{note}: {explanation.engine_behaviour}", DIM, color, indent="  ")
+    for text, engines in _caveats(row).items():
+        notes += _wrapped(f"? {', '.join(engines)}: {text}", DIM, color, indent="  ")
     return notes
+
+
+def _caveats(row: ProbeRow) -> dict[str, list[str]]:
+    """Each caveat of the row's results as ``<identifier>: <fix>``, with the engines that have it."""
+    found: dict[str, list[str]] = {}
+    for engine, outcome in row.cells.items():
+        explanation = outcome.result.explanation if outcome.result is not None else None
+        for caveat in explanation.caveats if explanation is not None else ():
+            text = f"{caveat.kind}: {caveat.fix or caveat_named(caveat.kind).description}"
+            found.setdefault(text, []).append(engine)
+    return found
+
+
+def _has_caveats(outcomes: Sequence[ProbeOutcome]) -> bool:
+    return any(
+        outcome.result is not None and outcome.result.explanation is not None and outcome.result.explanation.caveats
+        for outcome in outcomes
+    )
 
 
 def _engine_error_lines(outcomes: Sequence[ProbeOutcome], engines: Sequence[str], color: bool) -> list[str]:

@@ -2,30 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from e2ekit._errors import OriginError
+from e2ekit._errors import OriginError, UsageError
 from e2ekit._probing.origins import Origin
 from e2ekit._probing.probe import Probe
 from e2ekit._probing.session import DEFAULT_PAGE_ORIGIN, DEFAULT_TARGET_ORIGIN
-from e2ekit._standard import Check
+from e2ekit._standard import OPAQUE_ORIGIN, Check
 from e2ekit._wordings import ParsedMessage
 
-__all__ = ["ReproRequest", "reconstruct"]
+__all__ = ["ReportedRequest", "ReproRequest", "distinct_requests", "reconstruct"]
 
 # Values that make a header trigger what the message blames it for.
 _HEADER_VALUES = {"authorization": "Bearer e2ekit", "content-type": "application/json"}
 
 
+_BODY = '{"e2ekit": true}'
+_AUTH_STATUSES = (401, 403)
+
+
 @dataclass(frozen=True)
 class ReproRequest:
-    """The probe to run, its origins, and what had to be assumed (each naming the option that overrides it)."""
+    """The probe to run, its origins, and what had to be assumed (each naming the option that overrides it).
+
+    ``opaque_page`` serves the page sandboxed, so its requests carry ``Origin: null`` as the reported page's did.
+    """
 
     probe: Probe
     page_origin: str
     target_origin: str
     assumptions: tuple[str, ...] = field(default=())
+    opaque_page: bool = False
+
+    @property
+    def shown_page(self) -> str:
+        """The page as the report names it: its origin, or "null (a sandboxed page on ...)"."""
+        if self.opaque_page:
+            return f"{OPAQUE_ORIGIN} (a sandboxed page on {self.page_origin})"
+        return self.page_origin
 
 
 def reconstruct(
@@ -36,19 +52,36 @@ def reconstruct(
     method: str | None,
     headers: list[tuple[str, str]],
     credentials: str | None,
+    path: str | None = None,
+    body: str | None = None,
 ) -> ReproRequest:
-    """The request ``report`` implies; explicit options win over what the message says."""
+    """The request ``report`` implies; explicit options (``path`` and ``body`` too) win over what the message says."""
     assumptions: list[str] = []
     url = report.redirected_from or report.target_url or ""
-    parts = urlsplit(url)
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    if not url:
-        assumptions.append(
-            "the message names no URL: fetching / (the path is not settable here; paste the full message)"
-        )
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - urlsplit checks the port only when it is read
+    except ValueError as error:  # "Invalid IPv6 URL", a port out of range or not a number
+        raise UsageError(f'the message names the URL "{url}", which is not a valid URL: {error}') from None
+    if path is None:
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        if not url:
+            assumptions.append(
+                "the message names no URL: fetching /; set --path (and --body) to the request's path and body"
+            )
+    elif not url:
+        assumptions.append(f"the message names no URL: fetching {path}, as --path says")
 
+    opaque = report.page_origin == OPAQUE_ORIGIN and page_origin is None
     page = page_origin or _loopback(report.page_origin)
-    if page is None:
+    if opaque:
+        page = DEFAULT_PAGE_ORIGIN
+        assumptions.append(
+            "the message names the page origin null, an opaque origin (a sandboxed iframe, a file: page or a data: "
+            f"URL): the request is sent from a sandboxed page on {page}, so it carries Origin: null; set "
+            "--page-origin to send it from a real origin instead"
+        )
+    elif page is None:
         page = DEFAULT_PAGE_ORIGIN
         named = (
             f"names the page origin {report.page_origin}, which is not a loopback http origin"
@@ -64,18 +97,28 @@ def reconstruct(
     chosen_method = method or report.method or "GET"
     if report.preflight and not (method or report.method or request_headers):
         # A preflight was sent, so the request had a non-safelisted method or header; the message does not say which.
-        request_headers.append(("Content-Type", "application/json"))
-        chosen_method = "POST"
-        assumptions.append(
-            "the message says a preflight failed but not what triggered it: sending POST with Content-Type: "
-            "application/json; set --method and --header to match the real request"
-        )
+        if report.status in _AUTH_STATUSES:
+            # A preflight refused 401 or 403: an API behind authentication, which a page calls with Authorization.
+            request_headers.append(("Authorization", _HEADER_VALUES["authorization"]))
+            assumptions.append(
+                f"the message says the preflight got {report.status} but not what triggered it: sending GET with "
+                f"Authorization: {_HEADER_VALUES['authorization']}, as a page calls an API behind authentication; "
+                "set --method and --header to match the real request"
+            )
+        else:
+            request_headers.append(("Content-Type", "application/json"))
+            chosen_method = "POST"
+            assumptions.append(
+                "the message says a preflight failed but not what triggered it: sending POST with Content-Type: "
+                "application/json; set --method and --header to match the real request"
+            )
     chosen_credentials = credentials or report.credentials or "same-origin"
     if report.check in (Check.WILDCARD_WITH_CREDENTIALS, Check.CREDENTIALS_NOT_TRUE):
         chosen_credentials = credentials or "include"
-    body = '{"e2ekit": true}' if chosen_method not in ("GET", "HEAD") else None
+    if body is None and chosen_method.upper() not in ("GET", "HEAD"):
+        body = _BODY
     probe = Probe(path, chosen_method, tuple(request_headers), body, chosen_credentials)
-    return ReproRequest(probe, page, target, tuple(assumptions))
+    return ReproRequest(probe, page, target, tuple(assumptions), opaque_page=opaque)
 
 
 def _loopback(origin: str | None) -> str | None:
@@ -93,3 +136,72 @@ def _loopback_host(parts: object) -> str | None:
     if hostname in ("localhost", "127.0.0.1"):
         return f"http://{hostname}"
     return None
+
+
+# Lines that follow an engine's specific message about the same request and add nothing: Firefox's "CORS request
+# did not succeed" after a failed preflight, WebKit's bare "Fetch API cannot load ..." wrapper.
+_FOLLOW_UPS = (Check.NOT_SENT, Check.BLOCKED)
+
+
+@dataclass(frozen=True)
+class ReportedRequest:
+    """One distinct request a pasted console text shows: the request the messages imply, and those messages."""
+
+    request: ReproRequest
+    reports: tuple[ParsedMessage, ...]
+
+    @property
+    def report(self) -> ParsedMessage:
+        """The message that names the failure: the first that is not a follow-up line."""
+        return next((r for r in self.reports if r.check not in _FOLLOW_UPS), self.reports[0])
+
+
+def distinct_requests(
+    reports: Sequence[ParsedMessage],
+    *,
+    page_origin: str | None,
+    target_origin: str | None,
+    method: str | None,
+    headers: list[tuple[str, str]],
+    credentials: str | None,
+    path: str | None = None,
+    body: str | None = None,
+) -> list[ReportedRequest]:
+    """The distinct requests ``reports`` (every CORS message of one paste, in order) show, each with its messages.
+
+    Messages that imply the same request are one (a console repeats a failure on every call); a follow-up line
+    joins the message about the same URL and page before it.
+    """
+    groups: dict[tuple[object, ...], list[ParsedMessage]] = {}
+    requests: dict[tuple[object, ...], ReproRequest] = {}
+
+    def key_of(request: ReproRequest) -> tuple[object, ...]:
+        return (request.probe, request.page_origin, request.target_origin, request.opaque_page)
+
+    for report in reports:
+        if report.check in _FOLLOW_UPS:
+            joined = next(
+                (
+                    key
+                    for key, members in groups.items()
+                    if any(m.target_url == report.target_url and m.page_origin == report.page_origin for m in members)
+                ),
+                None,
+            )
+            if joined is not None:
+                groups[joined].append(report)
+                continue
+        request = reconstruct(
+            report,
+            page_origin=page_origin,
+            target_origin=target_origin,
+            method=method,
+            headers=headers,
+            credentials=credentials,
+            path=path,
+            body=body,
+        )
+        key = key_of(request)
+        requests.setdefault(key, request)
+        groups.setdefault(key, []).append(report)
+    return [ReportedRequest(requests[key], tuple(members)) for key, members in groups.items()]

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from e2ekit._errors import AppLoadError
-from e2ekit._scenarios.layers import AuthRequired, SlashRedirect
+from e2ekit._scenarios.layers import AuthRequired, LoginRedirect, SessionRequired, SlashRedirect
 from e2ekit._scenarios.model import Scenario
 from e2ekit._scenarios.routes import builtin_routes
 from e2ekit._serving.apps import as_asgi, load_app, parse_import_string
@@ -59,10 +59,14 @@ def build_app(scenario: Scenario, page_origin: str) -> ASGIApp:
         middleware.append(Middleware(AuthRequired))
     if "slash-redirect-outside-cors" in layers:
         middleware.append(Middleware(SlashRedirect))
+    if "login-redirect-outside-cors" in layers:
+        middleware.append(Middleware(LoginRedirect))
     if cors is not None and "cors-outermost" not in layers:
         middleware.append(Middleware(CORSMiddleware, **cors))
     if "auth-inside-cors" in layers:
         middleware.append(Middleware(AuthRequired))
+    if "session-inside-cors" in layers:
+        middleware.append(Middleware(SessionRequired))
     handlers = {Exception: _server_error} if "error-handler" in layers else {}
     app: ASGIApp = Starlette(
         routes=builtin_routes(scenario.cookies), middleware=middleware, exception_handlers=handlers

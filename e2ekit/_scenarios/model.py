@@ -53,6 +53,16 @@ class ScenarioProbe:
     wire_by_engine: Mapping[str, Mapping[str, bool]] = field(default_factory=dict)
     """Engine -> {"preflight" | "reached_app" | "cookie_sent": value} where an engine differs from the fields above
     (added after the first contract; empty for most probes)."""
+    check: str | None = None
+    """The Fetch-standard check the model must name (e2ekit._standard.Check), the same in every engine."""
+    caveats: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Engine (or "default") -> the caveat identifiers the result must have, exactly; empty when not stated."""
+
+    def expected_caveats(self, engine: str) -> tuple[str, ...] | None:
+        """The caveat identifiers expected in ``engine``; None when the scenario states none for it."""
+        if engine in self.caveats:
+            return self.caveats[engine]
+        return self.caveats.get("default")
 
     def expected_wire(self, name: str, engine: str) -> bool | None:
         """The ``preflight``, ``reached_app`` or ``cookie_sent`` expectation for ``engine``; None when not stated."""

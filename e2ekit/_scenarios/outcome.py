@@ -119,6 +119,14 @@ def mismatches(expected: ScenarioProbe, result: ProbeResult) -> tuple[str, ...]:
     if expected.status is not None and expected.status != result.status:
         seen = "no status (the fetch failed)" if result.status is None else f"status {result.status}"
         found.append(f"expected JavaScript to read status {expected.status}, it read {seen}")
+    explanation = result.explanation
+    if expected.check is not None and explanation is not None and explanation.check != expected.check:
+        found.append(f"expected the Fetch standard's check {expected.check}, the model names {explanation.check}")
+    wanted = expected.expected_caveats(engine)
+    if wanted is not None and explanation is not None:
+        got = tuple(caveat.kind for caveat in explanation.caveats)
+        if sorted(got) != sorted(wanted):
+            found.append(f"expected the caveats [{', '.join(wanted)}], got [{', '.join(got)}]")
     for name, value in expected.readable_headers.items():
         read = result.header(name) if result.allowed else None
         if value is None and read is not None:

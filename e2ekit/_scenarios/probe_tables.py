@@ -11,12 +11,13 @@ from e2ekit._probing.probe import CREDENTIALS_MODES, FETCH_MODES, REDIRECT_MODES
 from e2ekit._probing.result import Verdict
 from e2ekit._scenarios.fields import Fields, sentence_list
 from e2ekit._scenarios.model import EXPECTABLE_VERDICTS, CookieSetup, ScenarioProbe
+from e2ekit._standard import CaveatKind, Check
 
 __all__ = ["COOKIE_KEYS", "PROBE_KEYS", "WIRE_KEYS", "read_cookie", "read_probe"]
 
 PROBE_KEYS = (
     "path", "method", "headers", "body", "credentials", "mode", "redirect",
-    "expect", "preflight", "reached_app", "cookie_sent", "status", "readable_headers", "note",
+    "expect", "preflight", "reached_app", "cookie_sent", "status", "readable_headers", "check", "caveats", "note",
 )  # fmt: skip
 COOKIE_KEYS = ("name", "value", "samesite", "secure", "httponly", "path")
 SAMESITE_VALUES = ("Lax", "Strict", "None")
@@ -67,8 +68,46 @@ def read_probe(fields: Fields) -> ScenarioProbe:
             "status", low=0, high=599, expected="an HTTP status from 100 to 599 (0 for an opaque response)"
         ),
         readable_headers=_readable_headers(fields),
+        check=_check(fields),
+        caveats=_caveats(fields),
         note=fields.string("note"),
     )
+
+
+def _check(fields: Fields) -> str | None:
+    value = fields.string("check", expected='a check identifier, e.g. "preflight.redirect"')
+    if value is not None and value not in {check.value for check in Check}:
+        raise fields.error("check", value, 'a check identifier of e2ekit._standard.Check, e.g. "preflight.redirect"')
+    return value
+
+
+_CAVEATS_EXPECTED = (
+    'a list of caveat identifiers such as ["cookie.samesite"], or a table by engine such as '
+    '{ default = [], webkit = ["cookie.secure-over-http"] }'
+)
+
+
+def _caveats(fields: Fields) -> Mapping[str, tuple[str, ...]]:
+    value = fields.table.get("caveats")
+    if value is None:
+        return {}
+    table = value if isinstance(value, Mapping) else {"default": value}
+    nested = fields.nested(table, "caveats.") if isinstance(value, Mapping) else fields
+    known = {kind.value for kind in CaveatKind}
+    caveats: dict[str, tuple[str, ...]] = {}
+    for engine, items in table.items():
+        key = "caveats" if nested is fields else engine
+        if engine not in (*ENGINE_NAMES, "default"):
+            raise nested.error(key, items, f'an engine name ({", ".join(ENGINE_NAMES)}) or "default"')
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            raise nested.error(key, items, _CAVEATS_EXPECTED)
+        unknown = [item for item in items if item not in known]
+        if unknown:
+            raise nested.error(key, items, f"caveat identifiers of e2ekit._standard.CaveatKind, not {unknown[0]!r}")
+        caveats[engine] = tuple(items)
+    if isinstance(value, Mapping) and "default" not in table and not all(name in table for name in ENGINE_NAMES):
+        raise fields.error("caveats", value, f'a "default" key, or a list for each of {", ".join(ENGINE_NAMES)}')
+    return caveats
 
 
 def _headers(fields: Fields) -> tuple[tuple[str, str], ...]:

@@ -13,8 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from e2ekit._engines.selection import EngineSpec
-from e2ekit._engines.worker import EngineInterrupted
-from e2ekit._errors import EngineError, EngineUnavailable
+from e2ekit._errors import EngineError, EngineInterrupted, EngineUnavailable
 from e2ekit._probing.origins import Origin
 from e2ekit._probing.runs import EngineRun, run_in_engines
 from e2ekit._probing.session import Session

@@ -6,6 +6,7 @@ for a failure depends on what serves the app and is worded in e2ekit._frameworks
 
 from __future__ import annotations
 
+from e2ekit._standard.caveats import Caveat, CaveatFacts, CaveatKind, caveat_named
 from e2ekit._standard.checks import (
     CORS_CHECK_FAILURES,
     ENGINE_DEVIATIONS,
@@ -16,15 +17,29 @@ from e2ekit._standard.checks import (
     cors_check_failure,
     known_deviation,
 )
+from e2ekit._standard.cookies import (
+    ENGINE_COOKIE_POLICIES,
+    EngineCookiePolicy,
+    SetCookie,
+    cookie_caveats,
+    cookies_set,
+    is_cross_site,
+    parse_set_cookie,
+    sent_cookie_names,
+    why_not_sent,
+)
 from e2ekit._standard.cors_check import cors_check, response_facts
 from e2ekit._standard.exposure import (
+    BROWSER_RESPONSE_HEADERS,
     FORBIDDEN_RESPONSE_HEADERS,
     RESPONSE_TYPES,
     SAFELISTED_RESPONSE_HEADERS,
+    hidden_headers,
     readable_headers,
+    spelled_header,
 )
 from e2ekit._standard.header_lists import header_list_values
-from e2ekit._standard.model import Prediction, predict
+from e2ekit._standard.model import Prediction, find_caveats, predict
 from e2ekit._standard.preflight import check_preflight, needs_preflight
 from e2ekit._standard.request import (
     FORBIDDEN_METHODS,
@@ -71,7 +86,9 @@ from e2ekit._standard.safelist import (
 )
 
 __all__ = [
+    "BROWSER_RESPONSE_HEADERS",
     "CORS_CHECK_FAILURES",
+    "ENGINE_COOKIE_POLICIES",
     "ENGINE_DEVIATIONS",
     "FORBIDDEN_METHODS",
     "FORBIDDEN_REQUEST_HEADERS",
@@ -87,21 +104,32 @@ __all__ = [
     "SAFELISTED_CONTENT_TYPES",
     "SAFELISTED_METHODS",
     "SAFELISTED_RESPONSE_HEADERS",
+    "Caveat",
+    "CaveatFacts",
+    "CaveatKind",
     "Check",
+    "EngineCookiePolicy",
     "Facts",
     "Failure",
     "FetchRequest",
     "OriginSlip",
     "Prediction",
+    "SetCookie",
     "build_request",
+    "caveat_named",
     "check_named",
     "check_preflight",
+    "cookie_caveats",
+    "cookies_set",
     "cors_check",
     "cors_check_failure",
     "effective_status",
+    "find_caveats",
     "follow_redirect",
     "has_credentials",
     "header_list_values",
+    "hidden_headers",
+    "is_cross_site",
     "is_forbidden_method",
     "is_forbidden_request_header",
     "is_http_url",
@@ -120,9 +148,13 @@ __all__ = [
     "needs_preflight",
     "origin_of",
     "origin_slip",
+    "parse_set_cookie",
     "predict",
     "readable_headers",
     "request_origin",
     "response_facts",
+    "sent_cookie_names",
+    "spelled_header",
     "unsafe_header_names",
+    "why_not_sent",
 ]

@@ -220,6 +220,8 @@ class Facts:
 
     origin: str | None = None
     """The request's Origin: the page origin, or "null" once a redirect tainted the request."""
+    url: str | None = None
+    """The URL of the request whose response failed the check."""
     page_origin: str | None = None
     credentials: str | None = None
     """The request's credentials mode: "omit", "same-origin" or "include"."""

@@ -35,6 +35,7 @@ def response_facts(
 ) -> Facts:
     """What a failure on ``response`` is decided on, before the check adds its own values."""
     return Facts(
+        url=response.url,
         origin=origin,
         page_origin=page_origin,
         credentials=credentials,

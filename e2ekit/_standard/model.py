@@ -15,15 +15,17 @@ from urllib.parse import urljoin, urlsplit
 
 from e2ekit._probing.exchange import Exchange
 from e2ekit._probing.probe import Probe
+from e2ekit._standard.caveats import Caveat, CaveatFacts, CaveatKind
 from e2ekit._standard.checks import Check, Facts, Failure
+from e2ekit._standard.cookies import cookie_caveats
 from e2ekit._standard.cors_check import cors_check
-from e2ekit._standard.exposure import readable_headers
+from e2ekit._standard.exposure import SAFELISTED_RESPONSE_HEADERS, hidden_headers, readable_headers, spelled_header
 from e2ekit._standard.preflight import check_preflight, needs_preflight
 from e2ekit._standard.request import FetchRequest, build_request
 from e2ekit._standard.request_origin import is_http_url, is_same_origin, origin_of, request_origin
 from e2ekit._standard.responses import effective_status, follow_redirect, is_redirect, location
 
-__all__ = ["Prediction", "predict"]
+__all__ = ["Prediction", "find_caveats", "predict"]
 
 
 @dataclass(frozen=True)
@@ -230,3 +232,97 @@ class _Walk:
 
     def _failed(self, failure: Failure) -> Prediction:
         return Prediction(False, failure.check, failure.detail, self.preflight_required, facts=failure.facts)
+
+
+_SAFELISTED = ", ".join(spelled_header(name) for name in sorted(SAFELISTED_RESPONSE_HEADERS))
+_ERROR_STATUS = 400
+
+
+def find_caveats(
+    probe: Probe,
+    page_origin: str,
+    target_url: str,
+    exchanges: Sequence[Exchange],
+    *,
+    engine: str,
+    allowed: bool,
+    readable: Sequence[str] | None = None,
+    earlier: Sequence[Exchange] = (),
+) -> tuple[Caveat, ...]:
+    """What the page got besides the verdict ``allowed`` that ``engine`` gave: cookies the session's ``earlier``
+    exchanges set that the request went without, and, for a response JavaScript read, an error status and the
+    headers it could not read (``readable``: the names ``Response.headers`` showed; the model's when None)."""
+    requests = [exchange for exchange in exchanges if not exchange.is_preflight]
+    if not requests:
+        return ()
+    found = cookie_caveats(requests[0], earlier, page_origin=page_origin, credentials=probe.credentials, engine=engine)
+    final = requests[-1]
+    if not allowed or probe.mode != "cors" or (probe.redirect == "manual" and is_redirect(final)):
+        return tuple(found)
+    if final.status is not None and final.status >= _ERROR_STATUS:
+        found.append(_error_status(final, probe, page_origin, engine, cookie_missing=bool(found)))
+    if not is_same_origin(page_origin, final.url):
+        if readable is None:
+            readable = predict(probe, page_origin, target_url, exchanges).readable_headers
+        hidden = hidden_headers(final, readable)
+        if hidden:
+            found.append(_hidden(final, hidden, probe, engine))
+    return tuple(found)
+
+
+def _error_status(response: Exchange, probe: Probe, page_origin: str, engine: str, *, cookie_missing: bool) -> Caveat:
+    status = effective_status(response)
+    target = _target(response.url)
+    if status in (401, 403):
+        what = "the app refused the request"
+    elif status >= 500:
+        what = "the app failed"
+    else:
+        what = "the app answered with an error"
+    if response.error:
+        what += f" (it raised {response.error})"
+    elif response.response_body and len(response.response_body) <= 80 and "\n" not in response.response_body:
+        what += f" (it answered {response.response_body})"
+    facts = CaveatFacts(
+        engine=engine,
+        page_origin=page_origin,
+        request_url=response.url,
+        method=response.method,
+        credentials=probe.credentials,
+        status=status,
+        body=response.response_body,
+        error=response.error,
+        cookie_missing=cookie_missing,
+        credentials_sent=response.cookie is not None or response.request_header("authorization") is not None,
+    )
+    detail = f"JavaScript read status {status} from {response.method} {target}: CORS let the page read it, but {what}"
+    return Caveat(CaveatKind.ERROR_STATUS, detail, facts)
+
+
+def _hidden(response: Exchange, hidden: tuple[str, ...], probe: Probe, engine: str) -> Caveat:
+    names = tuple(spelled_header(name) for name in hidden)
+    exposed = response.response_header("access-control-expose-headers")
+    if exposed is None:
+        listed = "the response had no Access-Control-Expose-Headers"
+    elif exposed.strip() == "*" and probe.credentials == "include":
+        listed = (
+            "Access-Control-Expose-Headers was '*', which is a header name, not a wildcard, when the request's "
+            "credentials mode is 'include'"
+        )
+    else:
+        listed = f"Access-Control-Expose-Headers was '{exposed}'"
+    shown = " and ".join(names)
+    detail = (
+        f"JavaScript cannot read {shown}, which the response to {response.method} {_target(response.url)} sent: a "
+        f"cross-origin response shows script only the CORS-safelisted headers ({_SAFELISTED}) and those "
+        f"Access-Control-Expose-Headers names, and {listed}"
+    )
+    facts = CaveatFacts(
+        engine=engine,
+        request_url=response.url,
+        method=response.method,
+        credentials=probe.credentials,
+        headers=names,
+        expose_headers=exposed,
+    )
+    return Caveat(CaveatKind.HEADER_NOT_EXPOSED, detail, facts)

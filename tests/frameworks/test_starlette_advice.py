@@ -166,8 +166,9 @@ def test_a_page_with_an_opaque_origin_is_told_to_serve_the_page_from_an_http_ori
     prediction = predict(Probe(), "null", API, [make_exchange(headers={ACAO: PAGE})])
 
     assert starlette_fix(prediction) == (
-        "serve the page from an http(s) origin and list that in allow_origins: the page's origin is opaque ('null'), "
-        "e.g. a sandboxed iframe or a file: page"
+        "serve the page from a real http(s) origin and list that origin in allow_origins: the page's origin is "
+        "opaque ('null'), e.g. a sandboxed iframe or a file: page; allowing 'null' is unsafe: every sandboxed iframe "
+        "and file: page of any site sends it"
     )
 
 
@@ -365,8 +366,10 @@ def test_a_failed_cors_check_on_the_preflight_is_reported_before_its_status(
             401,
             {},
             None,
-            "answer the OPTIONS preflight with a 2xx status; CORSMiddleware does when the "
-            "origin, method and headers are allowed",
+            "let OPTIONS preflights through the authentication layer that answered it 401: browsers never send "
+            "cookies or Authorization with a preflight, so it never reached CORSMiddleware; or put CORSMiddleware "
+            "outermost (first in middleware=[...], or the last add_middleware call), so that CORSMiddleware answers "
+            "preflights before authentication does",
             id="auth-guard",
         ),
     ],
@@ -398,12 +401,13 @@ def test_a_405_preflight_without_cors_headers_asks_for_cors_middleware(make_pref
 def test_a_preflight_answered_outside_a_cors_middleware_that_allows_the_origin_blames_the_outer_layer(
     make_preflight: Callable[..., Exchange],
 ) -> None:
-    # An authentication middleware outside CORSMiddleware answers the preflight 401 without CORS headers.
-    preflight = make_preflight(method="GET", request_headers="authorization", status=401)
+    # A proxy outside CORSMiddleware answers the preflight 502 without CORS headers. (A 401 or 403 is an
+    # authentication layer: tests/frameworks/test_caveat_advice.py pins that advice.)
+    preflight = make_preflight(method="GET", request_headers="authorization", status=502)
     prediction = predict(Probe(headers={"Authorization": "Bearer x"}), PAGE, API, [preflight])
 
     assert starlette_fix(prediction, policy_from_arguments({"allow_origins": ["*"], "allow_headers": ["*"]})) == (
-        "CORSMiddleware allows 'http://localhost:3000', so the preflight's 401 without CORS headers came from a "
+        "CORSMiddleware allows 'http://localhost:3000', so the preflight's 502 without CORS headers came from a "
         "layer outside it: put CORSMiddleware outermost (first in middleware=[...], or the last add_middleware call)"
     )
 

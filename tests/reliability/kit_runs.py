@@ -112,7 +112,7 @@ class ReadySignals:
 
     def wait(self, count: int, timeout: float) -> list[str]:
         deadline = time.monotonic() + timeout
-        agents = []
+        agents: list[str] = []
         while len(agents) < count:
             self._server.settimeout(max(0.01, deadline - time.monotonic()))
             try:
@@ -130,43 +130,45 @@ class ReadySignals:
 
 @dataclass
 class Footprint:
-    """What a kit process has running: every process (its descendants, and those carrying a token it owns, such as
-    Firefox's crash helper, which leaves the tree), the loopback ports they listen on, its X displays."""
+    """What a kit process has running: every process (its descendants, and those carrying a token that one of them
+    owns, such as Firefox's crash helper, which leaves the tree), the loopback ports they listen on, its X displays."""
 
     processes: list[psutil.Process]
+    owners: set[int]
     listening: set[tuple[str, int]]
     displays: list[int] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
     """The distinct process names, for the test's report."""
 
 
-def footprint(kit: psutil.Process, temp_dir: Path) -> Footprint:
-    processes = {process.pid: process for process in [kit, *kit.children(recursive=True)] if is_alive(process)}
-    for process in owned_processes(kit.pid):
+def footprint(root: psutil.Process, temp_dir: Path) -> Footprint:
+    processes = {process.pid: process for process in [root, *root.children(recursive=True)] if is_alive(process)}
+    owners = set(processes)
+    for process in owned_processes(owners):
         processes.setdefault(process.pid, process)
     listening = listening_sockets(set(processes))
     displays = [int(path.read_text()) for path in temp_dir.glob("e2ekit-*/display")]
     names = sorted({_name(process) for process in processes.values()})
-    return Footprint(list(processes.values()), listening, displays, names)
+    return Footprint(list(processes.values()), owners, listening, displays, names)
 
 
-def owned_processes(owner: int) -> list[psutil.Process]:
-    """Running processes whose session token names ``owner`` as the kit process that started them."""
-    pattern = re.compile(rf"e2ekit-[a-z]+-{owner}-\w+")
+def owned_processes(owners: set[int]) -> list[psutil.Process]:
+    """Running processes whose session token names one of ``owners`` as the kit process that started them."""
+    pattern = re.compile(r"e2ekit-[a-z]+-(\d+)-\w+")
     found = []
     for process in psutil.process_iter(["environ"]):
-        token = (process.info.get("environ") or {}).get(TOKEN_VARIABLE, "")
-        if pattern.fullmatch(token) and is_alive(process):
+        match = pattern.fullmatch((process.info.get("environ") or {}).get(TOKEN_VARIABLE, ""))
+        if match and int(match[1]) in owners and is_alive(process):
             found.append(process)
     return found
 
 
 def listening_sockets(pids: set[int]) -> set[tuple[str, int]]:
-    return {
-        (connection.laddr.ip, connection.laddr.port)
-        for connection in psutil.net_connections(kind="inet")
-        if connection.status == psutil.CONN_LISTEN and connection.pid in pids
-    }
+    found = set()
+    for connection in psutil.net_connections(kind="inet"):
+        if connection.status == psutil.CONN_LISTEN and connection.pid in pids and connection.laddr:
+            found.add((connection.laddr.ip, connection.laddr.port))
+    return found
 
 
 @dataclass
@@ -180,9 +182,9 @@ class Leftovers:
         return bool(self.processes or self.listening or self.temp_entries or self.display_files)
 
 
-def leftovers(before: Footprint, owner: int, temp_dir: Path) -> Leftovers:
+def leftovers(before: Footprint, temp_dir: Path) -> Leftovers:
     running = [process for process in before.processes if is_alive(process)]
-    running += [process for process in owned_processes(owner) if process not in running]
+    running += [process for process in owned_processes(before.owners) if process not in running]
     pids = {process.pid for process in running}
     display_files = [path for number in before.displays for path in stale_display_files(number)]
     return Leftovers(
@@ -237,16 +239,19 @@ class KitRun:
         return self.process.pid
 
 
+E2EKIT = [sys.executable, "-m", "e2ekit._cli"]
+
+
 @contextmanager
-def kit_run(arguments: list[str], work: Path) -> Iterator[KitRun]:
-    """``python -m e2ekit._cli ARGUMENTS`` in a process group of its own (a terminal's Ctrl-C reaches the group),
-    with a private TMPDIR; it is killed at the end if a test left it running."""
+def kit_run(arguments: list[str], work: Path, program: list[str] = E2EKIT) -> Iterator[KitRun]:
+    """``PROGRAM ARGUMENTS`` (by default ``python -m e2ekit._cli``) in ``work``, in a process group of its own (a
+    terminal's Ctrl-C reaches the group), with a private TMPDIR; it is killed at the end if a test left it running."""
     # Short, unlike pytest's tmp_path: Chromium puts a UNIX socket in TMPDIR, and such a path has ~100 characters.
     temp_dir = Path(tempfile.mkdtemp(prefix="e2k-", dir="/tmp"))
     ready = ReadySignals(work / "ready.sock")
     env = {**os.environ, "TMPDIR": str(temp_dir), READY_SOCKET_VARIABLE: str(ready.path), "NO_COLOR": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "e2ekit._cli", *arguments],
+        [*program, *arguments],
         cwd=work,
         env=env,
         stdin=subprocess.DEVNULL,

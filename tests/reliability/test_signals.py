@@ -22,12 +22,14 @@ from e2ekit._engines import orphans
 from tests.reliability.kit_runs import (
     QUICK_AFTER,
     QUICK_BEFORE,
+    STALLING_APP,
     Footprint,
     KitRun,
     engine_of,
     footprint,
     kit_run,
     leftovers,
+    owned_processes,
     wait_until_gone,
     write_scenarios,
 )
@@ -90,13 +92,16 @@ def test_ctrl_c_and_sigterm_stop_every_engine_within_two_seconds_keep_the_result
         if times > 1:  # an impatient user, while the engines are being stopped
             wait_until_gone(engines(before, run.pid)[-1:], 10)
             for _ in range(times - 1):
-                os.killpg(run.pid, signal.SIGINT)
+                try:
+                    os.killpg(run.pid, signal.SIGINT)
+                except ProcessLookupError:  # it was quicker
+                    break
         wait_until_gone(engines(before, run.pid), 10)
         engines_stopped = time.monotonic() - sent_at
         stdout, stderr = run.process.communicate(timeout=10)
         exited = time.monotonic() - sent_at
         wait_until_gone(before.processes, 10)  # the watchdog too, which reaps (nothing) once e2ekit has exited
-        left = leftovers(before, run.pid, run.temp_dir)
+        left = leftovers(before, run.temp_dir)
 
     print(
         f"\n{sent.name}: engines stopped in {engines_stopped:.2f} s, e2ekit exited in {exited:.2f} s; before: "
@@ -106,6 +111,7 @@ def test_ctrl_c_and_sigterm_stop_every_engine_within_two_seconds_keep_the_result
     assert run.process.returncode == exit_code, stderr
     assert not left, left
     assert engines_stopped < STOP_PROMISE
+    assert exited < STOP_PROMISE + 2  # then the reports are written and the servers stopped: 1.3-2.2 s measured
     assert len(before.processes) >= 10 and len(before.listening) >= 4 and len(before.displays) == 1
     # The results obtained before the signal are printed and written; the rest are marked interrupted.
     report = json.loads((report_dir / "report.json").read_text())
@@ -146,7 +152,7 @@ def test_sigkill_of_e2ekit_leaves_nothing_its_watchdog_reaps_every_engine_at_onc
         os.kill(run.pid, signal.SIGKILL)  # what a CI runner sends when `timeout -s KILL` or its own limit hits
         run.process.wait(10)
         gone = wait_until_gone(before.processes, 15)
-        left = leftovers(before, run.pid, run.temp_dir)
+        left = leftovers(before, run.temp_dir)
 
     print(
         f"\nSIGKILL: everything gone {time.monotonic() - sent_at:.2f} s after the signal (waited {gone:.2f} s); "
@@ -167,16 +173,47 @@ def test_what_a_kit_and_its_watchdog_killed_together_leave_is_reaped_when_the_ne
         wait_until_gone([watchdog], 10)
         os.kill(run.pid, signal.SIGKILL)
         run.process.wait(10)
-        # Only what the kill could tie to the kit's death has gone: its drivers (PR_SET_PDEATHSIG), Xvfb, and
-        # Playwright's Node driver with Chromium (its pipe closed). The browsers are orphans now.
-        stranded = leftovers(before, run.pid, run.temp_dir)
-        assert stranded.processes and stranded.temp_entries
+        # What the kill could tie to the kit's death goes: its drivers and Xvfb (PR_SET_PDEATHSIG), Playwright's
+        # Node driver with Chromium (its pipe closed). Firefox and its processes are orphans now, and its profile.
+        stranded = leftovers(before, run.temp_dir)
+        assert "firefox-esr" in str(stranded.processes) and stranded.temp_entries
         # The next run's watchdog reaps every orphan when it starts (here with nothing to watch: end of file at once).
         env = {**os.environ, "TMPDIR": str(run.temp_dir)}
         subprocess.run(
             [sys.executable, "-I", orphans.__file__], stdin=subprocess.DEVNULL, env=env, timeout=30, check=True
         )
-        left = leftovers(before, run.pid, run.temp_dir)
+        wait_until_gone(before.processes, 10)  # Playwright's Node driver, which exits by itself (its pipe closed)
+        left = leftovers(before, run.temp_dir)
 
     print(f"\nkit and watchdog killed: stranded {stranded}; after the next run's reaping: {left}")
     assert not left, left
+
+
+@pytest.mark.usefixtures("require_all_engines")
+def test_ctrl_c_while_the_engines_start_stops_them_and_leaves_nothing(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(STALLING_APP)
+    with kit_run(["check", "app:app", "--path", "/stall", "--browser", "all"], tmp_path) as run:
+        kit = psutil.Process(run.pid)
+        deadline = time.monotonic() + READY_TIMEOUT
+        while not owned_processes({run.pid}):  # the first browser or driver has started; the others are starting
+            assert time.monotonic() < deadline, "no engine started"
+            time.sleep(0.02)
+        before = footprint(kit, run.temp_dir)
+        sent_at = time.monotonic()
+        os.killpg(run.pid, signal.SIGINT)
+        stdout, stderr = run.process.communicate(timeout=10)
+        exited = time.monotonic() - sent_at
+        wait_until_gone(before.processes, 10)
+        left = leftovers(before, run.temp_dir)
+
+    print(f"\nCtrl-C while starting: e2ekit exited in {exited:.2f} s; before: {', '.join(before.names)}; left: {left}")
+    assert run.process.returncode == 130, stderr
+    assert not left, left
+    assert exited < STOP_PROMISE
+    assert stdout.splitlines()[-1] == "e2ekit: 3 engine(s) failed to start"
+    assert stderr == "e2ekit: interrupted (Ctrl-C); results not obtained by then are marked interrupted\n"
+    for engine in ENGINES:
+        assert (
+            f"{engine}: ENGINE ERROR: interrupted: the run was stopped (Ctrl-C or SIGTERM) before {engine} finished"
+            in stdout
+        )

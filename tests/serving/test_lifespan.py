@@ -8,7 +8,6 @@ import sys
 import textwrap
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -216,17 +215,29 @@ def chainlit_config(app_root: Path, allow_origins: list[str]) -> None:
     config.write_text(config.read_text().replace(default, f"allow_origins = {json.dumps(allow_origins)}"))
 
 
-# find_spec, not importorskip: importing chainlit writes .chainlit/ and .files/ into the current directory.
-@pytest.mark.skipif(not find_spec("chainlit"), reason="chainlit is not installed (pip install -e '.[test]')")
+# Chainlit is in the test extra: no skip, so that a missing install fails here instead of passing unseen.
 @pytest.mark.parametrize(
-    ("allowed", "verdict", "code"),
+    ("allowed", "verdict", "code", "fix"),
     [
-        pytest.param(["{page}/"], "BLOCKED", 1, id="trailing-slash"),
-        pytest.param(["{page}"], "ALLOWED", 0, id="page-origin"),
+        pytest.param(
+            ["{page}/"],
+            "BLOCKED",
+            1,
+            "list the origin without the trailing slash in allow_origins under [project] in .chainlit/config.toml: "
+            "'{page}', not '{page}/'",
+            id="trailing-slash",
+        ),
+        pytest.param(["{page}"], "ALLOWED", 0, None, id="page-origin"),
     ],
 )
 def test_chainlits_real_server_app_is_checked_with_the_allow_origins_of_its_config(
-    tmp_path: Path, free_page_port: int, cli_browser: str, allowed: list[str], verdict: str, code: int
+    tmp_path: Path,
+    free_page_port: int,
+    cli_browser: str,
+    allowed: list[str],
+    verdict: str,
+    code: int,
+    fix: str | None,
 ) -> None:
     page = CHAINLIT_PAGE.format(port=free_page_port)
     # Chainlit reads .chainlit/config.toml from its app root: the current directory (or CHAINLIT_APP_ROOT).
@@ -241,6 +252,7 @@ def test_chainlits_real_server_app_is_checked_with_the_allow_origins_of_its_conf
     assert run.returncode == code, run.stdout + run.stderr
     [result] = json.loads(run.stdout)["results"]
     assert result["verdict"] == verdict
+    assert result["explanation"]["fix"] == (None if fix is None else fix.format(page=page))
     [request] = result["exchanges"]
     assert request["status"] == 200
     reflected = ["access-control-allow-origin", page] in request["response_headers"]
