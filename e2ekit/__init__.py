@@ -1,7 +1,7 @@
 """e2ekit: whether real browsers accept the CORS behaviour of your web app.
 
-Serve an app on a loopback origin, open a page on another origin, run ``fetch()`` there in Chromium, Firefox and
-WebKit, and record what the browser allowed, what crossed the wire and why.
+Serve an app on any http or https origin, open a page on another origin, run ``fetch()`` there in Chromium, Firefox
+and WebKit, and record what the browser allowed, what crossed the wire and why.
 
 The names below are the public API; every module whose name starts with an underscore is internal. They are
 imported on first use, so that loading the pytest plugin in a project that never uses e2ekit stays cheap.

@@ -5,12 +5,19 @@ It builds on pytest-playwright: ``--browser`` and the ``browser_name`` parametri
 ``browser_type_launch_args`` reaches the Playwright-driven ones (``--headed``, ``--slowmo``, ...). The plugin loads
 in every pytest run of a project that installs e2ekit, so it imports only pytest until a fixture or a scenario file
 is used: the serving, engine and report layers are imported where they are needed.
+
+Under pytest-xdist every worker launches (or connects to) its own engines and serves its own origins; a worker hands
+the outcomes of the scenario items it ran to the controller (``workeroutput``, read in ``pytest_testnodedown``),
+which writes one set of reports and one matrix for the whole run.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
 import re
 from collections.abc import Callable, Generator, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +37,9 @@ SCENARIOS_DIRECTORY = "scenarios"
 SCENARIO_TABLE = re.compile(rb"^\s*\[\[\s*scenario\s*\]\]", re.MULTILINE)
 """A scenario file is a ``*.toml`` file in a directory named ``scenarios`` with at least one ``[[scenario]]`` table:
 other TOML files there (a project's settings, fixtures) are not collected."""
+WORKER_OUTPUT_KEY = "e2ekit_scenarios"
+"""The key under which a pytest-xdist worker hands its scenario outcomes to the controller (pickled: the outcomes
+are the kit's own objects, and both sides run the same code)."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -39,15 +49,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="append",
         default=[],
         metavar="SPEC",
-        help="run in this engine too, optionally choosing its backend or executable: "
-        "NAME[:playwright|:webdriver|:PATH], e.g. firefox:webdriver or chromium:/usr/bin/chromium; "
-        "'all' for every engine. Can be repeated.",
+        help="run in this engine too, optionally choosing its backend, executable or Playwright server: "
+        "NAME[:playwright|:webdriver|:PATH|:ws://HOST:PORT/], e.g. firefox:webdriver, chromium:/usr/bin/chromium or "
+        "chromium:ws://127.0.0.1:3000/; 'all' for every engine. Can be repeated; a Playwright server named again "
+        "for the same engine adds one for pytest-xdist workers to share out.",
     )
     group.addoption(
         "--e2e-require-engines",
         action="store_true",
         default=False,
         help="fail, instead of skip, the tests of an engine that is not installed (for CI).",
+    )
+    group.addoption(
+        "--e2e-expose",
+        metavar="ADDRESS[:PORT]",
+        default=None,
+        help="also listen on ADDRESS, an address of this machine, and relay it to the forward proxy that answers for "
+        "every origin of the run, so that a remote browser (a Playwright server on another machine) reaches them all; "
+        "as E2EKIT_EXPOSE. Off by default: nothing listens beyond loopback.",
     )
     group.addoption(
         "--e2e-report",
@@ -75,6 +94,9 @@ def pytest_configure(config: pytest.Config) -> None:
             check_report_paths(Path(report_dir))
         except UsageError as error:
             raise pytest.UsageError(f"--e2e-report: {error}") from None
+    exposed = config.getoption("e2e_expose")
+    if exposed:
+        _expose(config, exposed)
     texts = config.getoption("e2e_engine")
     if not texts:
         config.stash[_SPECS] = {}
@@ -91,22 +113,65 @@ def pytest_configure(config: pytest.Config) -> None:
     # pytest-playwright parametrizes browser_name from --browser; adding the engines named here makes
     # "--e2e-engine all" mean all three without a competing parametrization.
     config.option.browser = browsers
-    config.stash[_SPECS] = {spec.name: spec for spec in specs}
+    config.stash[_SPECS] = {spec.name: replace(spec, shard=_worker_number(config)) for spec in specs}
+
+
+def _expose(config: pytest.Config, text: str) -> None:
+    """Set ``E2EKIT_EXPOSE`` for this run (every engine launch reads it there), once the value is known to work."""
+    from e2ekit._engines.exposure import EXPOSE_VARIABLE, parse_exposure
+    from e2ekit._errors import EngineConfigError
+
+    try:
+        parse_exposure(text)
+    except EngineConfigError as error:
+        raise pytest.UsageError(f"--e2e-expose: {error}") from None
+    previous = os.environ.get(EXPOSE_VARIABLE)
+    os.environ[EXPOSE_VARIABLE] = text
+    config.add_cleanup(lambda: _restore(EXPOSE_VARIABLE, previous))
+
+
+def _restore(variable: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(variable, None)
+    else:
+        os.environ[variable] = value
+
+
+def _worker_number(config: pytest.Config) -> int:
+    """This process's number in a pytest-xdist run (worker "gw3" is 3); 0 without xdist."""
+    worker_id: str = getattr(config, "workerinput", {}).get("workerid", "gw0")
+    return int(worker_id.removeprefix("gw")) if worker_id.removeprefix("gw").isdigit() else 0
+
+
+def _engine_spec(config: pytest.Config, name: str) -> EngineSpec:
+    """The spec of engine ``name`` in this process: as ``--e2e-engine`` gave it, else the bare name."""
+    from e2ekit._engines.selection import EngineSpec
+
+    spec = config.stash[_SPECS].get(name)
+    return spec if spec is not None else EngineSpec(name, shard=_worker_number(config))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     state = config.stash.get(_SCENARIO_RUN, None)
-    if state is not None and state.topology is not None:
-        state.topology.close()
+    if state is not None:
+        state.close()
+
+
+def _run_state(config: pytest.Config) -> RunState:
+    from e2ekit._scenarios.pytest_items import RunState
+
+    if _SCENARIO_RUN not in config.stash:
+        sharded = hasattr(config, "workerinput")
+        config.stash[_SCENARIO_RUN] = RunState(lambda name: _engine_spec(config, name), sharded=sharded)
+    return config.stash[_SCENARIO_RUN]
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> ScenarioFile | None:
     if file_path.suffix != ".toml" or not _is_scenario_file(file_path, parent.config.rootpath):
         return None
-    from e2ekit._scenarios.pytest_items import RunState, ScenarioFile
+    from e2ekit._scenarios.pytest_items import ScenarioFile
 
-    state = parent.config.stash.setdefault(_SCENARIO_RUN, RunState())
-    file: ScenarioFile = ScenarioFile.from_parent(parent, path=file_path, state=state)
+    file: ScenarioFile = ScenarioFile.from_parent(parent, path=file_path, state=_run_state(parent.config))
     return file
 
 
@@ -131,7 +196,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def e2e_topology() -> Iterator[Topology]:
-    """The loopback servers of this test run (page and target origins), started on demand and stopped at the end."""
+    """The origins of this test run (page and target), answered by the kit's forward proxy until the end of the run."""
     from e2ekit._serving.topology import Topology
 
     with Topology() as topology:
@@ -143,13 +208,12 @@ def e2e_engine(
     request: pytest.FixtureRequest, browser_name: str, browser_type_launch_args: dict[str, Any]
 ) -> Iterator[EngineWorker]:
     """The browser engine named by ``browser_name``, launched once per run; skipped if it is not installed."""
-    from e2ekit._engines.selection import EngineSpec
     from e2ekit._engines.worker import launch_engine
     from e2ekit._errors import EngineError, EngineUnavailable
 
     workers = request.config.stash[_WORKERS]
     if browser_name not in workers:
-        spec = request.config.stash[_SPECS].get(browser_name, EngineSpec(browser_name))
+        spec = _engine_spec(request.config, browser_name)
         try:
             workers[browser_name] = launch_engine(spec, launch_args=browser_type_launch_args)
         except EngineError as error:
@@ -203,12 +267,35 @@ def pytest_runtest_makereport(
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    state = session.config.stash.get(_SCENARIO_RUN, None)
-    directory = session.config.getoption("e2e_report", None)
+    config = session.config
+    state = config.stash.get(_SCENARIO_RUN, None)
+    if hasattr(config, "workerinput"):  # a pytest-xdist worker: the controller writes the reports
+        if state is not None and state.run_here:
+            outcomes = [state.outcomes[key] for key in state.run_here]
+            handed = {"outcomes": outcomes, "engines": state.engines, "unavailable": state.unavailable}
+            config.workeroutput[WORKER_OUTPUT_KEY] = pickle.dumps(handed)  # type: ignore[attr-defined]
+        return
+    directory = config.getoption("e2e_report", None)
     if state is not None and state.outcomes and directory:
         from e2ekit._reports import write_reports
 
         write_reports(list(state.outcomes.values()), Path(directory))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """On the pytest-xdist controller: take in the scenario outcomes of a worker that finished."""
+    handed = getattr(node, "workeroutput", {}).get(WORKER_OUTPUT_KEY)
+    if handed is None:  # the worker ran no scenario item, or crashed before handing anything on
+        return
+    received = pickle.loads(handed)
+    state = _run_state(node.config)
+    order = list(node.config.getoption("browser", None) or [])
+    for outcome in received["outcomes"]:
+        state.outcomes[(outcome.scenario.file, outcome.scenario.id, outcome.index, outcome.engine)] = outcome
+    state.unavailable.update(received["unavailable"])
+    engines = {*state.engines, *received["engines"]}
+    state.engines = sorted(engines, key=lambda name: order.index(name) if name in order else len(order))
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

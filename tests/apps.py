@@ -11,6 +11,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from e2ekit._standard import ENGINE_COOKIE_POLICIES, parse_set_cookie, why_not_sent
+
 
 async def echo(request: Request) -> Response:
     return JSONResponse({"method": request.method, "cookie": request.headers.get("cookie")})
@@ -23,9 +25,20 @@ async def login(request: Request) -> Response:
 
 
 # Whether each engine sends login()'s cookie (no SameSite attribute) with a credentialed cross-site fetch, from a
-# page on localhost to a target on 127.0.0.1. Measured: Chromium treats the missing attribute as Lax, Firefox ESR
-# does not send it either, WebKitGTK does (docs/engines.md). Every engine sends it same-site.
-SAMESITE_UNSET_SENT_CROSS_SITE = {"chromium": False, "firefox": False, "webkit": True}
+# page on localhost to a target on 127.0.0.1, as e2ekit's one table of measured engine cookie behaviour says:
+# Chromium treats the missing attribute as Lax, Firefox ESR keeps it out of another site's requests (Total Cookie
+# Protection), WebKitGTK sends it (docs/engines.md). Every engine sends it same-site.
+SAMESITE_UNSET_SENT_CROSS_SITE = {
+    engine: why_not_sent(
+        parse_set_cookie("sid=abc123; Path=/", "http://127.0.0.1/login"),  # type: ignore[arg-type]
+        request_url="http://127.0.0.1/api",
+        page_origin="http://localhost",
+        credentials="include",
+        policy=policy,
+    )
+    is None
+    for engine, policy in ENGINE_COOKIE_POLICIES.items()
+}
 
 
 def cors_app(**cors: Any) -> Starlette:

@@ -50,7 +50,7 @@ def test_every_public_fixture_explains_itself_in_pytest_fixtures(pytester: pytes
     outcome = pytester.runpytest_subprocess("--fixtures", "-p", "no:cacheprovider")
 
     for fixture, docstring in [
-        ("e2e_topology [[]session scope[]]", "The loopback servers of this test run (page and target origins), *"),
+        ("e2e_topology [[]session scope[]]", "The origins of this test run (page and target), answered by *"),
         ("e2e_engine [[]session scope[]]", "The browser engine named by ``browser_name``, launched once per run; *"),
         (
             "new_e2e_session",

@@ -16,7 +16,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "browsers",
         help="list the engines available here and how to install the missing ones",
         description="Show, for each engine, the backend that would drive it (Playwright or WebDriver), the browser "
-        "executable and its version; for a missing engine, the command that installs it. No browser is started. "
+        "executable (or Playwright server) and its version; for a missing engine, the command that installs it. No "
+        "browser is started. "
         "Exit 0 if every engine is available, 1 otherwise.",
     )
     parser.add_argument("--json", action="store_true", help="print the table as JSON")
@@ -38,7 +39,7 @@ def format_table(engines: list[EngineAvailability]) -> str:
     for e in engines:
         if e.available:
             driver = os.path.basename(e.driver) if e.driver else "-"
-            rows.append((e.engine, e.backend or "-", e.version or "-", driver, e.executable or "-"))
+            rows.append((e.engine, e.backend or "-", e.version or "-", driver, e.executable or e.endpoint or "-"))
         else:
             rows.append((e.engine, "-", "-", "-", f"missing: {e.reason}"))
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]

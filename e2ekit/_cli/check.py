@@ -32,7 +32,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser = subparsers.add_parser(
         "check",
         help="run fetch() from a page origin against the app in real browsers",
-        description="Serve APP on a loopback target origin, open a page on the page origin, run fetch() from it in "
+        description="Serve APP at the target origin, open a page on the page origin, run fetch() from it in "
         "each engine, and print ALLOWED or BLOCKED with the reason. Exit 0 if every probe was allowed, 1 if any "
         "was blocked, 2 on bad input, 3 if an engine failed, 4 if the app failed at shutdown (after the results).",
     )
@@ -40,12 +40,14 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument(
         "--page-origin",
         default=DEFAULT_PAGE_ORIGIN,
-        help=f"origin of the page (default: {DEFAULT_PAGE_ORIGIN}; give a port to get that exact Origin header)",
+        help=f"origin of the page, any http or https origin (default: {DEFAULT_PAGE_ORIGIN}, on a port e2ekit picks; "
+        "with a port, exactly that origin, also where another process listens on that port)",
     )
     parser.add_argument(
         "--target-origin",
         default=DEFAULT_TARGET_ORIGIN,
-        help=f'origin that serves APP (default: {DEFAULT_TARGET_ORIGIN}); "{SAME_ORIGIN}" for the page\'s own origin',
+        help=f'origin that serves APP, any http or https origin (default: {DEFAULT_TARGET_ORIGIN}); "{SAME_ORIGIN}" '
+        "for the page's own origin",
     )
     parser.add_argument(
         "--path",

@@ -80,8 +80,9 @@ def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="SPEC",
-        help=f"engine to run in: {', '.join(ENGINE_NAMES)} or all, optionally NAME:playwright, NAME:webdriver or "
-        "NAME:/path/to/executable; repeatable (default: every engine; those not installed are skipped)",
+        help=f"engine to run in: {', '.join(ENGINE_NAMES)} or all, optionally NAME:playwright, NAME:webdriver, "
+        "NAME:/path/to/executable or NAME:ws://HOST:PORT/ (a Playwright server); repeatable (default: every engine; "
+        "those not installed are skipped)",
     )
 
 

@@ -47,12 +47,12 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument("--factory", action="store_true", help="--app is a callable that returns the app")
     parser.add_argument("--app-dir", default=".", help="directory to import the app from (default: .)")
     parser.add_argument(
-        "--page-origin", default=None, help="page origin to use instead of the message's (a loopback http origin)"
+        "--page-origin", default=None, help="page origin to use instead of the message's (any http or https origin)"
     )
     parser.add_argument(
         "--target-origin",
         default=None,
-        help="origin to serve the app at (default: the message's host if loopback, else http://127.0.0.1)",
+        help="origin to serve the app at (default: the origin of the URL the message names, exactly)",
     )
     parser.add_argument(
         "--path",

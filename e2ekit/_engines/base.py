@@ -22,18 +22,21 @@ class EngineInfo:
     version: str
     executable: str | None = None
     console_capture: bool = True
+    endpoint: str | None = None
+    """The browser server that runs a remote engine (its URL without the query, which may hold a token)."""
 
     def __str__(self) -> str:
         return f"{self.name} {self.version} ({self.backend})"
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        found = {
             "name": self.name,
             "backend": self.backend,
             "version": self.version,
             "executable": self.executable,
             "console_capture": self.console_capture,
         }
+        return found if self.endpoint is None else {**found, "endpoint": self.endpoint}
 
 
 class Engine(ABC):

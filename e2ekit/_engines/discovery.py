@@ -16,6 +16,7 @@ from typing import Any
 from e2ekit._engines.base import ENGINE_NAMES
 from e2ekit._engines.install import install_command
 from e2ekit._engines.playwright import installed_playwright_builds, playwright_build_version
+from e2ekit._engines.playwright_remote import display_endpoint
 from e2ekit._engines.selection import EnginePlan, EngineSpec, resolve_engine
 from e2ekit._errors import EngineConfigError, EngineUnavailable
 
@@ -37,6 +38,8 @@ class EngineAvailability:
     driver: str | None = None
     install_command: str | None = None
     reason: str | None = None
+    endpoint: str | None = None
+    """The Playwright server that runs the engine (``E2EKIT_<NAME>=ws://...``); not contacted, so no version."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -51,6 +54,10 @@ def discover_engines() -> list[EngineAvailability]:
             plan = resolve_engine(EngineSpec(name), playwright_builds=lambda: builds)
         except (EngineUnavailable, EngineConfigError) as missing:
             found.append(EngineAvailability(name, None, None, None, False, None, install_command(name), str(missing)))
+            continue
+        if plan.endpoint is not None:
+            endpoint = display_endpoint(plan.endpoint)
+            found.append(EngineAvailability(name, plan.backend, None, None, True, endpoint=endpoint))
             continue
         driver = plan.webdriver.driver if plan.webdriver else None
         found.append(EngineAvailability(name, plan.backend, plan.executable, _version(plan), True, driver))

@@ -15,8 +15,17 @@ from playwright.sync_api import ConsoleMessage, Error, Playwright, sync_playwrig
 
 from e2ekit._engines.base import ENGINE_NAMES, Engine, EngineInfo
 from e2ekit._engines.orphans import browser_directories, kill_and_wait, with_descendants
+from e2ekit._engines.playwright_remote import (
+    REMOTE_BACKEND,
+    REMOTE_REACH_HINT,
+    UNREACHED_BY_TUNNEL,
+    connect_browser,
+    display_endpoint,
+    remote_launch_options,
+)
 from e2ekit._engines.probe_script import PROBE_FUNCTION, ProbeCall, ProbeReply
 from e2ekit._engines.processes import ProcessSession
+from e2ekit._engines.proxy_settings import ProxySettings, chromium_context_options, chromium_launch_options
 from e2ekit._serving.marker import markers_in
 
 __all__ = [
@@ -50,7 +59,8 @@ def find_system_chromium() -> str | None:
 
 
 class PlaywrightEngine(Engine):
-    """A browser launched by Playwright, with one context and one page for the whole run.
+    """A browser launched by Playwright, with one context and one page for the whole run; or, given ``endpoint``,
+    the browser a Playwright server at that URL launches for the kit (see e2ekit._engines.playwright_remote).
 
     The browser and everything it forks carry the process session's token (Playwright's ``env`` launch option), so
     the worker can kill them from another thread when a run is interrupted, and the watchdog can reap them should
@@ -63,6 +73,8 @@ class PlaywrightEngine(Engine):
         executable: str | None = None,
         launch_args: dict[str, Any] | None = None,
         processes: ProcessSession | None = None,
+        endpoint: str | None = None,
+        proxy: ProxySettings | None = None,
     ) -> None:
         self.processes = processes or ProcessSession(name)
         self._playwright: Playwright | None = sync_playwright().start()
@@ -75,14 +87,20 @@ class PlaywrightEngine(Engine):
             # A terminal's Ctrl-C reaches the Node driver too (it shares the kit's process group); by default its
             # launcher then closes the browser and exits on its own, racing the kit's orderly stop.
             args.setdefault("handle_sigint", False)
+            if proxy is not None:  # every request through the kit's forward proxy (e2ekit._engines.proxy_settings)
+                args.update(chromium_launch_options(proxy))
             if executable is not None:
                 args["executable_path"] = executable
                 args["args"] = [*args.get("args", []), *SYSTEM_CHROMIUM_ARGS]
-            self._browser = browser_type.launch(**args)
+            if endpoint is None:
+                self._browser = browser_type.launch(**args)
+            else:  # no local browser: the server's own runs, and its processes are the server's to end
+                options = remote_launch_options(launch_args or {}, SYSTEM_CHROMIUM_ARGS)
+                self._browser = connect_browser(browser_type, endpoint, options, proxied=proxy is not None)
             # Playwright removes them when it closes the browser; a killed browser leaves them.
             for directory in browser_directories(self.processes.members()):
                 self.processes.remove_on_close(directory)
-            self._context = self._browser.new_context()
+            self._context = self._browser.new_context(**chromium_context_options())
             self._page = self._context.new_page()
         except BaseException:
             self.close()
@@ -90,9 +108,10 @@ class PlaywrightEngine(Engine):
         self._page.on("console", self._on_console)
         self.info = EngineInfo(
             name=name,
-            backend="playwright",
+            backend="playwright" if endpoint is None else REMOTE_BACKEND,
             version=self._browser.version,
-            executable=executable or browser_type.executable_path,
+            executable=executable or browser_type.executable_path if endpoint is None else None,
+            endpoint=None if endpoint is None else display_endpoint(endpoint),
         )
 
     def _on_console(self, message: ConsoleMessage) -> None:
@@ -100,7 +119,12 @@ class PlaywrightEngine(Engine):
             self._console.append((message.text, message.location.get("url", "")))
 
     def navigate(self, url: str, timeout: float) -> None:
-        self._page.goto(url, timeout=timeout * 1000, wait_until="load")
+        try:
+            self._page.goto(url, timeout=timeout * 1000, wait_until="load")
+        except Error as error:
+            if self.info.endpoint is None or UNREACHED_BY_TUNNEL not in str(error):
+                raise
+            raise Error(f"{str(error).splitlines()[0]}; {REMOTE_REACH_HINT}") from error
 
     def run_probes(self, probes: list[ProbeCall], timeout: float) -> list[ProbeReply]:
         outcomes: list[ProbeReply] = self._page.evaluate(PROBE_FUNCTION, probes)

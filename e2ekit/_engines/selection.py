@@ -1,15 +1,21 @@
 """Engine selection: which engine to run, and the one place that decides which backend and executable run it.
 
-Spec syntax: ``NAME[:BACKEND | :EXECUTABLE]``, e.g. ``chromium``, ``firefox:webdriver``, ``chromium:/usr/bin/chromium``;
-``all`` stands for every engine. A spec resolves to a plan by these rules, in order:
+Spec syntax: ``NAME[:BACKEND | :EXECUTABLE | :ENDPOINT]``, e.g. ``chromium``, ``firefox:webdriver``,
+``chromium:/usr/bin/chromium``, ``chromium:ws://127.0.0.1:3000/``; ``all`` stands for every engine. A spec resolves to
+a plan by these rules, in order:
 
+0. ``NAME:ws://HOST:PORT/PATH`` (or ``wss://``): a running Playwright browser server (``playwright run-server``,
+   ``browser_type.launch_server()``, Playwright's Docker image), connected to with the kit's loopback exposed to the
+   remote browser; no local browser starts. The same name given several times with endpoints is a pool: pytest-xdist
+   worker ``n`` connects to endpoint ``n mod k`` (``EngineSpec.shard``), one process without xdist to the first.
 1. ``NAME:playwright``: Playwright, with its own build (for chromium, else the system's Chromium).
 2. ``NAME:webdriver``: WebDriver: Firefox with geckodriver; WebKitGTK's MiniBrowser (Linux) or Safari (macOS).
 3. ``NAME:/path``: chromium through Playwright with that executable; firefox and webkit through WebDriver with it
    (Playwright drives only its own patched Firefox and WebKit builds).
-4. ``NAME``: the executable in the environment variable ``E2EKIT_<NAME>`` (e.g. ``E2EKIT_CHROMIUM``), as in rule 3,
-   when it is set; else Playwright's own build when installed; else chromium as the system's Chromium through
-   Playwright, firefox and webkit through WebDriver.
+4. ``NAME``: the environment variable ``E2EKIT_<NAME>`` (e.g. ``E2EKIT_CHROMIUM``) when it is set: an executable,
+   as in rule 3, or one or more Playwright server endpoints separated by spaces, as in rule 0; else Playwright's
+   own build when installed; else chromium as the system's Chromium through Playwright, firefox and webkit through
+   WebDriver.
 
 A missing browser raises EngineUnavailable naming the command that installs it. ``e2ekit browsers`` and the real
 launch both call ``resolve_engine``, so they cannot disagree.
@@ -20,10 +26,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
 from e2ekit._engines.base import ENGINE_NAMES
 from e2ekit._engines.install import install_command
 from e2ekit._engines.playwright import find_system_chromium, installed_playwright_builds
+from e2ekit._engines.playwright_remote import REMOTE_BACKEND, display_endpoint
 from e2ekit._engines.webdriver_browsers import WebDriverBrowser, webdriver_browser
 from e2ekit._errors import EngineConfigError, EngineSpecError, EngineUnavailable
 
@@ -33,12 +41,14 @@ __all__ = [
     "EngineSpec",
     "configured_spec",
     "executable_variable",
+    "parse_endpoint",
     "parse_engine_specs",
     "resolve_engine",
 ]
 
 
 BACKENDS = ("playwright", "webdriver")
+ENDPOINT_SCHEMES = ("ws", "wss")
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,10 @@ class EngineSpec:
     name: str
     backend: str | None = None
     executable: str | None = None
+    endpoints: tuple[str, ...] = ()
+    """Playwright browser servers, any of which runs the engine (rule 0); one per process, chosen by ``shard``."""
+    shard: int = 0
+    """Which process of a sharded run this is (a pytest-xdist worker's number): it picks one of ``endpoints``."""
 
     @classmethod
     def parse(cls, text: str) -> EngineSpec:
@@ -53,7 +67,7 @@ class EngineSpec:
         if name not in ENGINE_NAMES:
             raise EngineSpecError(
                 f'unknown engine "{text}": expected {", ".join(ENGINE_NAMES)} or all, optionally followed by '
-                f'":{"|:".join(BACKENDS)}" or ":/path/to/executable"'
+                f'":{"|:".join(BACKENDS)}", ":/path/to/executable" or ":ws://HOST:PORT/" (a Playwright server)'
             )
         if not colon:
             return cls(name)
@@ -61,24 +75,54 @@ class EngineSpec:
             return cls(name, backend=rest)
         if rest.startswith("/") or rest.startswith("."):
             return cls(name, executable=rest)
+        if urlsplit(rest).scheme in ENDPOINT_SCHEMES:
+            return cls(name, endpoints=(parse_endpoint(rest, what=f'engine "{text}"'),))
         raise EngineSpecError(
-            f'engine "{text}": "{rest}" is neither a backend ({", ".join(BACKENDS)}) nor a path to an executable'
+            f'engine "{text}": "{rest}" is neither a backend ({", ".join(BACKENDS)}), a path to an executable nor '
+            "a Playwright server (ws://HOST:PORT/)"
         )
 
+    @property
+    def endpoint(self) -> str | None:
+        """The Playwright server this process connects to: the ``shard``-th of ``endpoints``, wrapping around."""
+        return self.endpoints[self.shard % len(self.endpoints)] if self.endpoints else None
+
     def __str__(self) -> str:
-        suffix = self.backend or self.executable
+        suffix = self.backend or self.executable or " ".join(display_endpoint(url) for url in self.endpoints)
         return f"{self.name}:{suffix}" if suffix else self.name
 
 
+def parse_endpoint(text: str, *, what: str) -> str:
+    """``text`` if it is a Playwright server URL (``ws://`` or ``wss://``, with a host); else EngineSpecError."""
+    try:
+        parts = urlsplit(text)
+        _ = parts.port  # a port that is not a number from 0 to 65535 raises here
+    except ValueError as error:
+        raise EngineSpecError(f'{what}: "{text}" is not a valid URL ({error}): expected ws://HOST:PORT/PATH') from None
+    if parts.scheme not in ENDPOINT_SCHEMES or not parts.hostname:
+        raise EngineSpecError(
+            f'{what}: "{text}" is not a Playwright server URL: expected ws://HOST:PORT/PATH or wss://HOST/PATH, '
+            'e.g. "ws://127.0.0.1:3000/" for `playwright run-server --port 3000`'
+        )
+    return text
+
+
 def parse_engine_specs(texts: list[str] | tuple[str, ...]) -> list[EngineSpec]:
-    """Parse repeated engine options, expanding ``all``; duplicates of a name are an error."""
+    """Parse repeated engine options, expanding ``all``. A name given more than once is an error, except that
+    several Playwright servers of one engine make one spec with a pool of endpoints."""
     specs: list[EngineSpec] = []
     for text in texts:
-        specs += [EngineSpec(name) for name in ENGINE_NAMES] if text == "all" else [EngineSpec.parse(text)]
-    names = [spec.name for spec in specs]
-    for name in names:
-        if names.count(name) > 1:
-            raise EngineSpecError(f'engine "{name}" is named more than once; name each engine once')
+        for spec in [EngineSpec(name) for name in ENGINE_NAMES] if text == "all" else [EngineSpec.parse(text)]:
+            earlier = next((index for index, known in enumerate(specs) if known.name == spec.name), None)
+            if earlier is None:
+                specs.append(spec)
+            elif specs[earlier].endpoints and spec.endpoints:
+                specs[earlier] = replace(specs[earlier], endpoints=specs[earlier].endpoints + spec.endpoints)
+            else:
+                raise EngineSpecError(
+                    f'engine "{spec.name}" is named more than once; name each engine once (only Playwright '
+                    f"servers may be repeated, e.g. {spec.name}:ws://HOST1:PORT/ {spec.name}:ws://HOST2:PORT/)"
+                )
     return specs
 
 
@@ -92,6 +136,8 @@ class EnginePlan:
     playwright_build: bool = False
     """Playwright's own build of the browser (launched without an executable path)."""
     webdriver: WebDriverBrowser | None = None
+    endpoint: str | None = None
+    """The Playwright server that runs the browser (backend ``playwright-remote``; no executable here)."""
 
 
 def resolve_engine(
@@ -100,6 +146,8 @@ def resolve_engine(
     """The plan for ``spec``; ``playwright_builds`` is asked only when the choice depends on it."""
     spec = configured_spec(spec)
     name = spec.name
+    if spec.endpoint is not None:
+        return EnginePlan(name, REMOTE_BACKEND, None, endpoint=spec.endpoint)
     if spec.backend == "webdriver" or (spec.executable is not None and name != "chromium"):
         return _webdriver_plan(name, spec.executable)
     if spec.executable is not None:
@@ -126,16 +174,24 @@ def _webdriver_plan(name: str, executable: str | None) -> EnginePlan:
 
 
 def executable_variable(name: str) -> str:
-    """The environment variable that names an engine's executable, e.g. ``E2EKIT_CHROMIUM``."""
+    """The environment variable that names an engine's executable or Playwright servers, e.g. ``E2EKIT_CHROMIUM``."""
     return f"E2EKIT_{name.upper()}"
 
 
 def configured_spec(spec: EngineSpec) -> EngineSpec:
     """Apply ``E2EKIT_<NAME>`` to a bare engine name, then check that an explicit executable exists."""
     source = "the engine spec"
-    if spec.backend is None and spec.executable is None and os.environ.get(executable_variable(spec.name)):
-        spec = replace(spec, executable=os.environ[executable_variable(spec.name)])
-        source = executable_variable(spec.name)
+    variable = executable_variable(spec.name)
+    value = os.environ.get(variable, "").strip()
+    if spec.backend is None and spec.executable is None and not spec.endpoints and value:
+        if urlsplit(value).scheme in ENDPOINT_SCHEMES:
+            try:
+                endpoints = tuple(parse_endpoint(url, what=variable) for url in value.split())
+            except EngineSpecError as error:  # the environment, not the command line: a configuration error
+                raise EngineConfigError(f"{spec.name}: {error}") from None
+            return replace(spec, endpoints=endpoints)
+        spec = replace(spec, executable=value)
+        source = variable
     if spec.executable is not None and not (os.path.isfile(spec.executable) and os.access(spec.executable, os.X_OK)):
         raise EngineConfigError(
             f'{spec.name}: the executable "{spec.executable}" (from {source}) does not exist or is not executable; '

@@ -22,6 +22,7 @@ from urllib3.exceptions import HTTPError
 from e2ekit._engines.base import Engine, EngineInfo
 from e2ekit._engines.probe_script import WEBDRIVER_PROBE_SCRIPT, ProbeCall, ProbeReply
 from e2ekit._engines.processes import ProcessSession
+from e2ekit._engines.proxy_settings import ProxySettings
 from e2ekit._engines.webdriver_browsers import WebDriverBrowser
 from e2ekit._engines.xvfb import VirtualDisplay
 from e2ekit._errors import EngineError
@@ -43,7 +44,12 @@ class WebDriverEngine(Engine):
     """A browser behind a WebDriver server the engine starts, in a process session of its own."""
 
     def __init__(
-        self, browser: WebDriverBrowser, *, headless: bool = True, processes: ProcessSession | None = None
+        self,
+        browser: WebDriverBrowser,
+        *,
+        headless: bool = True,
+        processes: ProcessSession | None = None,
+        proxy: ProxySettings | None = None,
     ) -> None:
         self.browser = browser
         self.processes = processes or ProcessSession(browser.engine)
@@ -66,7 +72,7 @@ class WebDriverEngine(Engine):
             self.processes.adopt(self._service.process)
             self._client.remote_server_addr = self._service.service_url
             connection = RemoteConnection(client_config=self._client)
-            self._driver = webdriver.Remote(command_executor=connection, options=browser.options(headless))
+            self._driver = webdriver.Remote(command_executor=connection, options=browser.options(headless, proxy))
             self._client.timeout = COMMAND_TIMEOUT
             if browser.bidi:
                 self._driver.script.add_javascript_error_handler(self._console.add)

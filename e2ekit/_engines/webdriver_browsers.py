@@ -25,6 +25,7 @@ from selenium.webdriver.webkitgtk.service import Service as WebKitGTKService
 
 from e2ekit._engines.geckodriver import GECKODRIVER_INSTALL, find_geckodriver
 from e2ekit._engines.install import install_command
+from e2ekit._engines.proxy_settings import ProxySettings, firefox_preferences, minibrowser_arguments
 from e2ekit._engines.xvfb import XVFB_MISSING, display_is_missing
 from e2ekit._errors import EngineUnavailable
 
@@ -56,9 +57,11 @@ class WebDriverBrowser:
     def needs_display(self) -> bool:
         return self.product == "webkitgtk" and display_is_missing()
 
-    def options(self, headless: bool) -> ArgOptions:
+    def options(self, headless: bool, proxy: ProxySettings | None = None) -> ArgOptions:
+        """The session's capabilities, accepting the run's certificates; with ``proxy``, every request goes through
+        the kit's forward proxy (Safari takes neither: it reaches the origins with a server of their own)."""
         builder = {"firefox": _firefox_options, "webkitgtk": _webkitgtk_options, "safari": _safari_options}
-        return builder[self.product](self.executable, headless)
+        return builder[self.product](self.executable, headless, proxy)
 
     @property
     def start_timeout(self) -> float:
@@ -76,26 +79,33 @@ class WebDriverBrowser:
         return service
 
 
-def _firefox_options(executable: str | None, headless: bool) -> ArgOptions:
+def _firefox_options(executable: str | None, headless: bool, proxy: ProxySettings | None) -> ArgOptions:
     options = FirefoxOptions()
     if executable:
         options.binary_location = executable
     if headless:
         options.add_argument("-headless")
     options.enable_bidi = True  # Firefox reports its CORS errors only to the console, which BiDi streams
+    if proxy is not None:
+        for name, value in firefox_preferences(proxy).items():
+            options.set_preference(name, value)
+    options.accept_insecure_certs = True  # the run's certificates (e2ekit._serving.certificates)
     return options
 
 
-def _webkitgtk_options(executable: str | None, headless: bool) -> ArgOptions:
+def _webkitgtk_options(executable: str | None, headless: bool, proxy: ProxySettings | None) -> ArgOptions:
     # WebKitGTK has no headless mode: it draws on an X display (an Xvfb of the kit's own when there is none).
     options = WebKitGTKOptions()
     if executable:
         options.binary_location = executable
     options.add_argument("--automation")  # MiniBrowser accepts a WebDriver session only in automation mode
+    for argument in minibrowser_arguments(proxy):
+        options.add_argument(argument)
+    options.accept_insecure_certs = True  # the run's certificates (e2ekit._serving.certificates)
     return options
 
 
-def _safari_options(executable: str | None, headless: bool) -> ArgOptions:
+def _safari_options(executable: str | None, headless: bool, proxy: ProxySettings | None) -> ArgOptions:
     # safaridriver always drives the installed Safari, in a window of its own: there is nothing to choose.
     return SafariOptions()
 

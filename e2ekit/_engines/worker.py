@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from e2ekit._engines.base import Engine, EngineInfo
 from e2ekit._engines.processes import ProcessSession
+from e2ekit._engines.proxy_settings import ProxySettings
 from e2ekit._engines.selection import EngineSpec, resolve_engine
 from e2ekit._errors import EngineError, EngineInterrupted
 
@@ -230,14 +231,26 @@ def _first_line(error: BaseException) -> str:
 
 
 def launch_engine(
-    requested: EngineSpec, *, launch_args: dict[str, Any] | None = None, stop: StopRequest | None = None
+    requested: EngineSpec,
+    *,
+    launch_args: dict[str, Any] | None = None,
+    stop: StopRequest | None = None,
+    direct: bool = False,
 ) -> EngineWorker:
     """Start the engine ``requested`` names, through the backend ``resolve_engine`` chooses; EngineUnavailable (with
     the install command) if it is not installed, EngineConfigError if an executable it names (or ``E2EKIT_<NAME>``
     names) does not exist, EngineInterrupted if ``stop`` is requested first.
 
-    ``launch_args`` are Playwright's launch arguments; the WebDriver backends honour ``headless`` from them.
+    ``launch_args`` are Playwright's launch arguments; the WebDriver backends honour ``headless`` from them, and a
+    Playwright server receives them as its launch options (``executable_path`` included: the path on its machine).
+
+    The engine sends every request through the kit's forward proxy, which answers for every origin of the run
+    (e2ekit._serving.forward_proxy), and accepts the run's certificates. ``direct`` launches it without: it then
+    reaches only the origins with a server of their own (loopback origins without a port), as a browser reaches a
+    real server; for comparisons. A remote Playwright server's browser is direct, unless ``E2EKIT_EXPOSE`` exposes the
+    proxy to it (e2ekit._engines.exposure).
     """
+    proxy = None if direct else _forward_proxy_settings()
 
     def launch(processes: ProcessSession) -> Engine:
         # Imported here: each backend pulls in its automation library (Playwright, Selenium), which only a run needs.
@@ -246,10 +259,17 @@ def launch_engine(
             from e2ekit._engines.webdriver import WebDriverEngine
 
             headless = (launch_args or {}).get("headless", True)
-            return WebDriverEngine(plan.webdriver, headless=headless, processes=processes)
+            return WebDriverEngine(plan.webdriver, headless=headless, processes=processes, proxy=proxy)
         from e2ekit._engines.playwright import PlaywrightEngine
 
         executable = None if plan.playwright_build else plan.executable
-        return PlaywrightEngine(plan.name, executable, launch_args, processes)
+        return PlaywrightEngine(plan.name, executable, launch_args, processes, endpoint=plan.endpoint, proxy=proxy)
 
     return EngineWorker(requested.name, launch, LAUNCH_TIMEOUT, stop=stop)
+
+
+def _forward_proxy_settings() -> ProxySettings:
+    from e2ekit._serving.forward_proxy import forward_proxy  # the serving layer, which only a run needs
+
+    proxy = forward_proxy()
+    return ProxySettings(proxy.host, proxy.port)

@@ -232,6 +232,7 @@ _FIXED = {
     Check.NO_CORS_REDIRECT_MODE: "use redirect 'follow' with mode 'no-cors'",
     Check.FORBIDDEN_METHOD: "use another method: browsers never send CONNECT, TRACE or TRACK from fetch()",
     Check.SCHEME_NOT_HTTP: "serve the API over http or https",
+    Check.MIXED_CONTENT: "serve the API over https: an https page can fetch http only from a loopback host",
 }
 """Fixes that are the same whatever serves the app: they change the page's request or the redirect."""
 

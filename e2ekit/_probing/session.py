@@ -10,7 +10,7 @@ from e2ekit._engines.worker import EngineWorker
 from e2ekit._errors import EngineError
 from e2ekit._probing.exchange import Exchange
 from e2ekit._probing.explanation import explain
-from e2ekit._probing.origins import Origin, site_relation
+from e2ekit._probing.origins import Origin, as_origin, site_relation
 from e2ekit._probing.probe import Probe
 from e2ekit._probing.result import ProbeResult, Verdict
 from e2ekit._serving.marker import add_marker, strip_markers
@@ -53,22 +53,24 @@ class Session:
         return self._worker
 
     def origins(
-        self, page_origin: str = DEFAULT_PAGE_ORIGIN, target_origin: str = DEFAULT_TARGET_ORIGIN
+        self, page_origin: str | Origin = DEFAULT_PAGE_ORIGIN, target_origin: str | Origin = DEFAULT_TARGET_ORIGIN
     ) -> tuple[Origin, Origin]:
         """The concrete page and target origins (with ports) that ``fetch``/``run`` will use for these arguments.
 
-        Use it to build an app whose allow-list names the page origin exactly.
+        Any http or https origin: ``https://app.example.com``, ``http://localhost:3000`` (whether or not another
+        process listens on 3000), ``http://[::1]:8000``. Use it to build an app whose allow-list names the page
+        origin exactly.
         """
-        target = target_origin if target_origin == SAME_ORIGIN else Origin.parse(target_origin, what="target origin")
-        return self._topology.origins(Origin.parse(page_origin, what="page origin"), target)
+        target = target_origin if target_origin == SAME_ORIGIN else as_origin(target_origin, what="target origin")
+        return self._topology.origins(as_origin(page_origin, what="page origin"), target)
 
     def fetch(
         self,
         app: object,
         path: str = "/",
         *,
-        page_origin: str = DEFAULT_PAGE_ORIGIN,
-        target_origin: str = DEFAULT_TARGET_ORIGIN,
+        page_origin: str | Origin = DEFAULT_PAGE_ORIGIN,
+        target_origin: str | Origin = DEFAULT_TARGET_ORIGIN,
         method: str = "GET",
         headers: Mapping[str, str] | Sequence[tuple[str, str]] = (),
         body: str | None = None,
@@ -88,8 +90,8 @@ class Session:
         app: object,
         probes: Sequence[Probe],
         *,
-        page_origin: str = DEFAULT_PAGE_ORIGIN,
-        target_origin: str = DEFAULT_TARGET_ORIGIN,
+        page_origin: str | Origin = DEFAULT_PAGE_ORIGIN,
+        target_origin: str | Origin = DEFAULT_TARGET_ORIGIN,
         opaque_page: bool = False,
     ) -> list[ProbeResult]:
         """Run ``probes`` in order, in one page load, and return one result per probe.
@@ -175,9 +177,11 @@ class Session:
         self.results += results
         return results
 
-    def visit(self, app: object, path: str = "/", *, target_origin: str = DEFAULT_TARGET_ORIGIN) -> list[Exchange]:
+    def visit(
+        self, app: object, path: str = "/", *, target_origin: str | Origin = DEFAULT_TARGET_ORIGIN
+    ) -> list[Exchange]:
         """Load ``path`` as a top-level page, as a user would (typically to let the target set cookies)."""
-        served = self._topology.target(Origin.parse(target_origin, what="target origin"))
+        served = self._topology.target(as_origin(target_origin, what="target origin"))
         self._origins.add(str(served))
         served_app = self._topology.app(app)
         state = self._topology.start_app(served_app)

@@ -1,4 +1,4 @@
-"""From a parsed console message to the request that caused it, mapped onto loopback origins."""
+"""From a parsed console message to the request that caused it, between the exact origins the message names."""
 
 from __future__ import annotations
 
@@ -7,13 +7,16 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from e2ekit._errors import OriginError, UsageError
-from e2ekit._probing.origins import Origin
+from e2ekit._probing.origins import DEFAULT_PORTS, Origin
 from e2ekit._probing.probe import Probe
 from e2ekit._probing.session import DEFAULT_PAGE_ORIGIN, DEFAULT_TARGET_ORIGIN
-from e2ekit._standard import OPAQUE_ORIGIN, Check
+from e2ekit._standard import OPAQUE_ORIGIN, Check, origin_of
 from e2ekit._wordings import ParsedMessage
 
 __all__ = ["ReportedRequest", "ReproRequest", "distinct_requests", "reconstruct"]
+
+SECURE_PAGE_ORIGIN = "https://localhost"
+"""The page of a mixed-content report that does not name it: any https page blocks an http request."""
 
 # Values that make a header trigger what the message blames it for.
 _HEADER_VALUES = {"authorization": "Bearer e2ekit", "content-type": "application/json"}
@@ -73,7 +76,7 @@ def reconstruct(
         assumptions.append(f"the message names no URL: fetching {path}, as --path says")
 
     opaque = report.page_origin == OPAQUE_ORIGIN and page_origin is None
-    page = page_origin or _loopback(report.page_origin)
+    page = page_origin or _origin(report.page_origin)
     if opaque:
         page = DEFAULT_PAGE_ORIGIN
         assumptions.append(
@@ -82,14 +85,15 @@ def reconstruct(
             "--page-origin to send it from a real origin instead"
         )
     elif page is None:
-        page = DEFAULT_PAGE_ORIGIN
+        # Mixed content means the page was https (Firefox's message does not name it).
+        page = SECURE_PAGE_ORIGIN if report.check is Check.MIXED_CONTENT else DEFAULT_PAGE_ORIGIN
         named = (
-            f"names the page origin {report.page_origin}, which is not a loopback http origin"
+            f"names the page origin {report.page_origin}, which is not an http or https origin"
             if report.page_origin
             else "does not name the page origin"
         )
         assumptions.append(f"the message {named}: the page is served at {page}; set --page-origin to choose")
-    target = target_origin or _loopback_host(parts) or DEFAULT_TARGET_ORIGIN
+    target = target_origin or _origin(url) or DEFAULT_TARGET_ORIGIN
 
     request_headers = list(headers)
     if report.header and not any(name.lower() == report.header.lower() for name, _ in request_headers):
@@ -121,21 +125,20 @@ def reconstruct(
     return ReproRequest(probe, page, target, tuple(assumptions), opaque_page=opaque)
 
 
-def _loopback(origin: str | None) -> str | None:
-    if origin is None:
+def _origin(url: str | None) -> str | None:
+    """The exact origin of a URL or origin the message names (Chromium's mixed-content message names the page's
+    URL), port included, so the replay has the report's host names, scheme and ports: same-site stays same-site,
+    https stays https. None when there is no http(s) origin."""
+    if not url or url == OPAQUE_ORIGIN:
         return None
+    serialised = origin_of(url)
     try:
-        return str(Origin.parse(origin))
+        parsed = Origin.parse(serialised)
     except OriginError:
         return None
-
-
-def _loopback_host(parts: object) -> str | None:
-    # Keep the relation the user had when the target was itself on loopback (localhost vs 127.0.0.1).
-    hostname = getattr(parts, "hostname", None)
-    if hostname in ("localhost", "127.0.0.1"):
-        return f"http://{hostname}"
-    return None
+    port = urlsplit(serialised).port or DEFAULT_PORTS[parsed.scheme]
+    # A loopback origin written without its port would get a port picked: keep the default port it names.
+    return serialised if parsed.port is not None else f"{serialised}:{port}"
 
 
 # Lines that follow an engine's specific message about the same request and add nothing: Firefox's "CORS request

@@ -69,7 +69,7 @@ def build_app(scenario: Scenario, page_origin: str) -> ASGIApp:
         middleware.append(Middleware(SessionRequired))
     handlers = {Exception: _server_error} if "error-handler" in layers else {}
     app: ASGIApp = Starlette(
-        routes=builtin_routes(scenario.cookies), middleware=middleware, exception_handlers=handlers
+        routes=builtin_routes(scenario.cookies, page_origin), middleware=middleware, exception_handlers=handlers
     )
     if cors is not None and "cors-outermost" in layers:
         app = CORSMiddleware(app, **cors)

@@ -36,7 +36,9 @@ CORS_KEYS = (
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _ID_TEXT = 'an id made of letters, digits, "-", "_" or "." (used in test ids)'
-_ORIGIN_EXAMPLE = 'an http origin on a loopback host, e.g. "http://localhost" or "http://127.0.0.1:8000"'
+_ORIGIN_EXAMPLE = (
+    'an http or https origin, e.g. "http://localhost", "http://127.0.0.1:8000" or "https://app.example.test"'
+)
 
 
 def display_path(path: Path) -> str:

@@ -26,6 +26,9 @@ class CookieSetup:
     secure: bool = False
     httponly: bool = True
     path: str = "/"
+    set_on: str = "target"
+    """Which origin's host sets the cookie: "target", or "page" (a login on the front end's host, say localhost,
+    while the API is called on another, say 127.0.0.1)."""
 
     def header(self) -> str:
         parts = [f"{self.name}={self.value}", f"Path={self.path}"]

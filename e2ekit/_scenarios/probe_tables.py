@@ -19,7 +19,8 @@ PROBE_KEYS = (
     "path", "method", "headers", "body", "credentials", "mode", "redirect",
     "expect", "preflight", "reached_app", "cookie_sent", "status", "readable_headers", "check", "caveats", "note",
 )  # fmt: skip
-COOKIE_KEYS = ("name", "value", "samesite", "secure", "httponly", "path")
+COOKIE_KEYS = ("name", "value", "samesite", "secure", "httponly", "path", "set_on")
+COOKIE_SETTERS = ("target", "page")
 SAMESITE_VALUES = ("Lax", "Strict", "None")
 WIRE_KEYS = ("preflight", "reached_app", "cookie_sent")
 """Expectations on the wire that may differ by engine: true/false, or { default = ..., <engine> = ... }."""
@@ -197,4 +198,5 @@ def read_cookie(fields: Fields) -> CookieSetup:
         secure=bool(fields.boolean("secure", False)),
         httponly=bool(fields.boolean("httponly", True)),
         path=path,
+        set_on=fields.choice("set_on", COOKIE_SETTERS, "target") or "target",
     )

@@ -2,24 +2,27 @@
 
 Engines come from pytest-playwright's ``--browser`` (default chromium; ``--e2e-engine all`` adds every engine). The
 first scenario item to run starts one browser per engine and runs every collected scenario in all of them at once,
-through the runner; each item then reports its own outcome. e2ekit.plugin decides which files are collected and
-holds the hooks; this module is imported only when a scenario file is collected.
+through the runner; each item then reports its own outcome. A pytest-xdist worker runs only the items it is given,
+which arrive a few at a time: there an item runs its scenario in its engine unless an earlier item already did
+(``ScenarioShard``), and the worker hands its outcomes to the controller, which writes the reports (e2ekit.plugin).
+e2ekit.plugin decides which files are collected and holds the hooks; this module is imported only when a scenario
+file is collected.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from e2ekit._engines.selection import EngineSpec, parse_engine_specs
-from e2ekit._errors import EngineSpecError, EngineUnavailable, ScenarioError
+from e2ekit._engines.selection import EngineSpec
+from e2ekit._errors import EngineUnavailable, ScenarioError
 from e2ekit._scenarios.loader import read_scenarios
 from e2ekit._scenarios.model import Scenario
 from e2ekit._scenarios.outcome import ProbeOutcome
-from e2ekit._scenarios.runner import run_scenarios
+from e2ekit._scenarios.runner import ScenarioShard, run_scenarios
 from e2ekit._serving.topology import Topology
 
 __all__ = ["RunState", "ScenarioFile", "ScenarioItem", "failure_text"]
@@ -29,14 +32,31 @@ _Key = tuple[str, str, int, str]
 
 
 class RunState:
-    """What the run of this pytest session produced, shared by every scenario item."""
+    """What the run of this pytest session produced, shared by every scenario item.
 
-    def __init__(self) -> None:
+    ``spec_of`` gives the spec of an engine named by ``--browser``; ``sharded`` is set in a pytest-xdist worker.
+    """
+
+    def __init__(self, spec_of: Callable[[str], EngineSpec] = EngineSpec, *, sharded: bool = False) -> None:
+        self.spec_of = spec_of
+        self.sharded = sharded
         self.topology: Topology | None = None
         self.outcomes: dict[_Key, ProbeOutcome] = {}
         self.unavailable: dict[str, EngineUnavailable] = {}
         self.engines: list[str] = []
         self.ran = False
+        self.shard: ScenarioShard | None = None
+        self.run_here: list[_Key] = []
+        """The keys of the items this process ran, in order: the outcomes a pytest-xdist worker hands on."""
+
+    def close(self) -> None:
+        """Close the engines a sharded run kept, then the servers."""
+        try:
+            if self.shard is not None:
+                self.shard.close()
+        finally:
+            if self.topology is not None:
+                self.topology.close()
 
 
 class ScenarioFile(pytest.File):
@@ -91,7 +111,9 @@ class ScenarioItem(pytest.Item):
 
     def runtest(self) -> None:
         state = self.state
-        if not state.ran:
+        if state.sharded:
+            _run_own(self, state)
+        elif not state.ran:
             _run_collected(self.session, state)
         if self.engine in state.unavailable:
             error = state.unavailable[self.engine]
@@ -99,6 +121,7 @@ class ScenarioItem(pytest.Item):
                 pytest.fail(f"{self.engine} could not be started: {error}", pytrace=False)
             pytest.skip(str(error))
         outcome = state.outcomes[self.key]
+        state.run_here.append(self.key)
         if outcome.engine_error is not None or outcome.mismatches:
             raise ScenarioMismatch(outcome)
 
@@ -137,15 +160,32 @@ def _run_collected(session: pytest.Session, state: RunState) -> None:
         scenarios.setdefault((item.scenario.file, item.scenario.id), item.scenario)
         if item.engine not in state.engines:
             state.engines.append(item.engine)
-    config = session.config
-    try:
-        named = {spec.name: spec for spec in parse_engine_specs(config.getoption("e2e_engine", None) or [])}
-    except EngineSpecError:  # e2ekit.plugin already turned this into a usage error at configure time
-        named = {}
-    specs = [named.get(engine, EngineSpec(engine)) for engine in state.engines]
+    specs = [state.spec_of(engine) for engine in state.engines]
     state.topology = state.topology or Topology()
-    launch_args = {"headless": not config.getoption("headed", False)}
-    result = run_scenarios(list(scenarios.values()), specs, topology=state.topology, launch_args=launch_args)
+    result = run_scenarios(list(scenarios.values()), specs, topology=state.topology, launch_args=_launch_args(session))
     state.unavailable.update(result.unavailable)
-    for outcome in result.outcomes:
+    _record(state, result.outcomes)
+
+
+def _run_own(item: ScenarioItem, state: RunState) -> None:
+    """Run the item's scenario in the item's engine, unless it ran already or the engine is not installed."""
+    if item.key in state.outcomes or item.engine in state.unavailable:
+        return
+    if item.engine not in state.engines:
+        state.engines.append(item.engine)
+    if state.shard is None:
+        state.topology = state.topology or Topology()
+        state.shard = ScenarioShard(state.spec_of, topology=state.topology, launch_args=_launch_args(item.session))
+    try:
+        _record(state, state.shard.run(item.scenario, item.engine))
+    except EngineUnavailable as error:
+        state.unavailable[item.engine] = error
+
+
+def _launch_args(session: pytest.Session) -> dict[str, Any]:
+    return {"headless": not session.config.getoption("headed", False)}
+
+
+def _record(state: RunState, outcomes: list[ProbeOutcome]) -> None:
+    for outcome in outcomes:
         state.outcomes[(outcome.scenario.file, outcome.scenario.id, outcome.index, outcome.engine)] = outcome

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from e2ekit._scenarios.model import CookieSetup
@@ -48,14 +48,24 @@ async def custom(request: Request) -> Response:
     return JSONResponse({"ok": True}, headers=dict([CUSTOM_HEADER]))
 
 
-def builtin_routes(cookies: Sequence[CookieSetup]) -> list[BaseRoute]:
-    """/api and /items/ echo every method; /login sets ``cookies`` (a top-level visit loads it before the probes)."""
+def builtin_routes(cookies: Sequence[CookieSetup], page_origin: str | None = None) -> list[BaseRoute]:
+    """/api and /items/ echo every method; /login sets ``cookies`` (a top-level visit loads it before the probes).
+
+    Cookies with ``set_on = "page"`` are set on the page's host: /login on the target sets the others, then
+    redirects to /login on ``page_origin`` (the same app: requests are routed by probe marker, not by origin).
+    """
+    on_page = page_origin is not None and any(cookie.set_on == "page" for cookie in cookies)
+    page_host = (page_origin or "").partition("://")[2]
 
     async def login(request: Request) -> Response:
-        response = PlainTextResponse("logged in")
+        here = "page" if request.headers.get("host") == page_host else "target"
+        response: Response = PlainTextResponse("logged in")
+        if here == "target" and on_page:
+            response = RedirectResponse(f"{page_origin}/login", status_code=302)
         for cookie in cookies:
             # Raw Set-Cookie lines: Starlette's set_cookie() would add SameSite=lax when the scenario leaves it unset.
-            response.headers.append("set-cookie", cookie.header())
+            if cookie.set_on == here or not on_page:
+                response.headers.append("set-cookie", cookie.header())
         return response
 
     return [

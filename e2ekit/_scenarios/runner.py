@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from e2ekit._engines.selection import EngineSpec
+from e2ekit._engines.worker import EngineWorker, StopRequest, launch_engine
 from e2ekit._errors import EngineError, EngineInterrupted, EngineUnavailable
 from e2ekit._probing.origins import Origin
 from e2ekit._probing.runs import EngineRun, run_in_engines
@@ -27,6 +28,7 @@ from e2ekit._serving.topology import SAME_ORIGIN, Topology
 __all__ = [
     "PreparedScenario",
     "ScenarioRun",
+    "ScenarioShard",
     "execution_order",
     "outcomes_in_order",
     "prepare_scenarios",
@@ -48,8 +50,10 @@ class PreparedScenario:
     baselines: tuple[BaselineVerdict, ...]
 
     @property
-    def target_argument(self) -> str:
-        return SAME_ORIGIN if self.scenario.target == SAME_ORIGIN else str(self.target)
+    def target_argument(self) -> str | Origin:
+        # The Origin itself, not its string: a loopback origin on its scheme's default port would read back as "pick
+        # a port".
+        return SAME_ORIGIN if self.scenario.target == SAME_ORIGIN else self.target
 
     @property
     def origin_header(self) -> str:
@@ -176,11 +180,11 @@ def _run_scenario(item: PreparedScenario, session: Session) -> tuple[list[ProbeO
     engine = session.engine.name
     try:
         if scenario.cookies:
-            session.visit(item.app, LOGIN_PATH, target_origin=str(item.target))
+            session.visit(item.app, LOGIN_PATH, target_origin=item.target)
         results = session.run(
             item.app,
             [probe.probe for probe in scenario.probes],
-            page_origin=str(item.page),
+            page_origin=item.page,
             target_origin=item.target_argument,
             opaque_page=scenario.opaque_page,
         )
@@ -217,3 +221,60 @@ def _error_outcomes(item: PreparedScenario, engine: str, message: str) -> list[P
         ProbeOutcome(item.scenario, index, engine, None, baseline, (), engine_error=message)
         for index, baseline in enumerate(item.baselines)
     ]
+
+
+class ScenarioShard:
+    """Scenarios run as one process of a sharded run receives them (a pytest-xdist worker gets its tests a few at a
+    time, and never knows them all in advance): each scenario in one engine per call, each engine launched on first
+    use and kept until ``close()``.
+
+    A scenario runs whole (every probe, in order, in one session) whichever of its tests comes first, as
+    ``run_scenarios`` runs it: its outcomes are the same as in a run of one process.
+    """
+
+    def __init__(
+        self,
+        spec_of: Callable[[str], EngineSpec],
+        *,
+        topology: Topology,
+        launch_args: dict[str, Any] | None = None,
+    ) -> None:
+        self._spec_of = spec_of
+        self._topology = topology
+        self._launch_args = launch_args
+        self._stop = StopRequest()
+        self._engines: dict[str, EngineWorker | str] = {}
+        """Launched engines, or why one is unusable (it did not start; an earlier scenario's cookies stayed)."""
+        self._prepared: dict[tuple[str, str], PreparedScenario] = {}
+
+    def run(self, scenario: Scenario, engine: str) -> list[ProbeOutcome]:
+        """Every probe's outcome of ``scenario`` in ``engine``; EngineUnavailable if the engine is not installed."""
+        key = (scenario.file, scenario.id)
+        if key not in self._prepared:
+            self._prepared[key] = prepare_scenarios([scenario], self._topology)[0]
+        item = self._prepared[key]
+        worker = self._engine(engine)
+        if isinstance(worker, str):
+            return _error_outcomes(item, engine, worker)
+        outcomes, broken = _run_scenario(item, Session(worker, self._topology))
+        if broken is not None:  # later scenarios would start with this one's cookies
+            self._engines[engine] = broken
+        return outcomes
+
+    def _engine(self, name: str) -> EngineWorker | str:
+        if name not in self._engines:
+            spec = self._spec_of(name)
+            try:
+                self._engines[name] = launch_engine(spec, launch_args=self._launch_args, stop=self._stop)
+            except EngineUnavailable:
+                raise
+            except EngineError as error:
+                self._engines[name] = f"{spec} could not be started: {error}"
+        return self._engines[name]
+
+    def close(self) -> None:
+        """Close every engine this shard launched."""
+        engines, self._engines = self._engines, {}
+        for worker in engines.values():
+            if isinstance(worker, EngineWorker):
+                worker.close()

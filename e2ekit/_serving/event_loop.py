@@ -1,7 +1,9 @@
-"""One asyncio event loop on a thread of its own: every server and every app lifespan of a run lives on it.
+"""One asyncio event loop on a thread of its own: every server, app lifespan and the forward proxy live on it.
 
 Sharing one loop matters for apps whose startup creates loop-bound resources (a database pool, an HTTP client):
-requests reaching the app through any of the kit's servers then run on the loop those resources belong to.
+requests reaching the app through any of the kit's servers then run on the loop those resources belong to. The
+loop is the process's (``LoopThread.shared()``): the forward proxy routes each request to whichever topology serves
+its origin and knows its probe, so every topology's apps must run on the proxy's loop.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import asyncio
 import concurrent.futures
 import threading
 from collections.abc import Coroutine
+from functools import cache
 from typing import Any, TypeVar
 
 __all__ = ["LoopThread"]
@@ -34,6 +37,12 @@ class LoopThread:
     def run(self, coroutine: Coroutine[Any, Any, T], timeout: float) -> T:
         """Run ``coroutine`` on the loop and wait up to ``timeout`` seconds for its result."""
         return self.submit(coroutine).result(timeout)
+
+    @staticmethod
+    @cache
+    def shared() -> LoopThread:
+        """The process's loop, started on first use; its thread is a daemon and ends with the process."""
+        return LoopThread()
 
     def stop(self) -> None:
         if self._thread.is_alive():

@@ -47,11 +47,15 @@ class Recording:
             return self._idle.wait_for(lambda: self._in_flight == 0, timeout)
 
 
+_MARKERS = itertools.count(1)
+"""Markers are unique in the process, not per router: the forward proxy finds a probe's router by its marker when
+several topologies serve one origin (a test's own Topology beside the plugin's, sharing one engine)."""
+
+
 class Router:
     """Routes marked requests to their probe's app through the wire recorder; serves the page; 404s the rest."""
 
     def __init__(self) -> None:
-        self._markers = itertools.count(1)
         self._recordings: dict[int, Recording] = {}
         self._lock = threading.Lock()
         self.server_authorities: set[str] = set()
@@ -61,9 +65,13 @@ class Router:
         """A fresh marker whose requests go to ``app`` (with its lifespan ``state``), and the recording they fill."""
         recording = Recording(app, state)
         with self._lock:
-            marker = next(self._markers)
+            marker = next(_MARKERS)
             self._recordings[marker] = recording
         return marker, recording
+
+    def knows(self, marker: int) -> bool:
+        """Whether ``marker`` is one of this router's probes (registered and not released)."""
+        return marker in self._recordings
 
     def recordings(self, markers: list[int]) -> list[Recording]:
         with self._lock:

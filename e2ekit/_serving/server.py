@@ -6,6 +6,7 @@ import asyncio
 import concurrent.futures
 import errno
 import socket
+import ssl
 
 import uvicorn
 
@@ -14,7 +15,7 @@ from e2ekit._probing.origins import Origin
 from e2ekit._serving.asgi import ASGIApp
 from e2ekit._serving.event_loop import LoopThread
 
-__all__ = ["Server", "bind_loopback"]
+__all__ = ["Server", "bind_loopback", "server_config"]
 
 STARTUP_TIMEOUT = 10.0
 SHUTDOWN_TIMEOUT = 5.0
@@ -32,25 +33,35 @@ class _SignallingServer(uvicorn.Server):
         self.ready.set()
 
 
-class Server:
-    """Serve ``app`` at ``origin`` (port None: the OS picks one) on ``loop`` until ``stop()``; a context manager."""
+def server_config(app: ASGIApp, tls: ssl.SSLContext | None = None) -> uvicorn.Config:
+    """The uvicorn configuration of every connection the kit serves, direct or through the forward proxy (loaded)."""
+    # No Server or Date header of uvicorn's own: the browser gets exactly the headers the app (or, behind the
+    # reverse proxy, the running server) sent, which are the headers the recorder records. uvicorn would add its own
+    # beside an upstream's, sending two of each.
+    config = uvicorn.Config(
+        app,
+        log_config=None,
+        log_level="critical",
+        access_log=False,
+        lifespan="off",
+        interface="asgi3",
+        server_header=False,
+        date_header=False,
+    )
+    config.load()
+    config.ssl = tls  # a context of the run's CA (uvicorn itself only takes certificate files)
+    return config
 
-    def __init__(self, app: ASGIApp, origin: Origin, loop: LoopThread) -> None:
+
+class Server:
+    """Serve ``app`` at ``origin`` (port None: the OS picks one) on ``loop`` until ``stop()``; a context manager.
+
+    ``tls``: serve https with that server context (an https origin's certificate from the run's CA)."""
+
+    def __init__(self, app: ASGIApp, origin: Origin, loop: LoopThread, tls: ssl.SSLContext | None = None) -> None:
         self._socket = _bind(origin)
         self.origin = origin.with_port(self._socket.getsockname()[1])
-        # No Server or Date header of uvicorn's own: the browser gets exactly the headers the app (or, behind the
-        # proxy, the running server) sent, which are the headers the recorder records. uvicorn would add its own
-        # beside an upstream's, sending two of each.
-        config = uvicorn.Config(
-            app,
-            log_config=None,
-            log_level="critical",
-            access_log=False,
-            lifespan="off",
-            server_header=False,
-            date_header=False,
-        )
-        self._server = _SignallingServer(config)
+        self._server = _SignallingServer(server_config(app, tls))
         self._loop = loop
         self._serving: concurrent.futures.Future[None] | None = None
 
@@ -86,7 +97,8 @@ def bind_loopback() -> socket.socket:
 
 
 def _bind(origin: Origin) -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    family = socket.AF_INET6 if ":" in origin.bind_address else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((origin.bind_address, origin.port or 0))

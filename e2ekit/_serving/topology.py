@@ -1,4 +1,11 @@
-"""The kit's servers for one run, and how page and target origins map onto them."""
+"""The origins of one run, and how page and target origins map onto what serves them.
+
+Every origin is answered by the process's forward proxy (e2ekit._serving.forward_proxy), through which every engine
+sends its requests: an origin's port is never bound, so it may be taken by another process, and any host name and
+https work. A loopback origin without a port also gets a server of its own on a port the OS picks (that is how the
+port is chosen); clients that do not use the proxy (a test's HTTP client, an engine launched ``direct``) reach it
+there.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +19,9 @@ from e2ekit._errors import AppShutdownError
 from e2ekit._probing.origins import Origin
 from e2ekit._serving.apps import as_asgi, load_app
 from e2ekit._serving.asgi import ASGIApp
+from e2ekit._serving.certificates import run_certificates
 from e2ekit._serving.event_loop import LoopThread
+from e2ekit._serving.forward_proxy import ForwardProxy, forward_proxy
 from e2ekit._serving.lifespan import SHUTDOWN_TIMEOUT, STARTUP_TIMEOUT, AppLifespan
 from e2ekit._serving.router import Router
 from e2ekit._serving.server import Server
@@ -32,10 +41,12 @@ class _StartedApp:
 
 
 class Topology:
-    """Starts servers on demand and keeps them for the run; every server runs the one shared Router.
+    """Serves origins on demand and keeps them for the run; every origin is answered by the one shared Router.
 
-    An origin with a port is served on exactly that port (the user's allow-list names it). An origin without a port
-    is served on a port the OS assigns; a target on the page's host gets a different port than the page (same-site).
+    An origin with a port is that exact origin (the user's allow-list names it), answered by the forward proxy; the
+    port may be in use by another process. An origin on a loopback host without a port gets a port the OS assigns
+    to a server of its own; a target on the page's host gets a different port than the page (same-site). Any other
+    host without a port has its scheme's default port, as in a URL.
     Apps are started (their lifespan startup) once, before their first request, and shut down at ``close()``, after
     every server stopped: a shutdown failure is raised from ``close()`` as AppShutdownError once all is stopped.
     """
@@ -43,15 +54,16 @@ class Topology:
     def __init__(self, *, startup_timeout: float = STARTUP_TIMEOUT) -> None:
         self.router = Router()
         self._servers: dict[tuple[str, int], Server] = {}
-        self._auto: dict[str, list[Server]] = {}
+        self._auto: dict[tuple[str, str], list[Server]] = {}
         self._lock = threading.Lock()
-        self._loop = LoopThread()
+        self._loop = LoopThread.shared()
+        self._proxy: ForwardProxy = forward_proxy()
         self._startup_timeout = startup_timeout
         self._started: dict[int, _StartedApp] = {}
         self._served: dict[int | str, tuple[object, ASGIApp]] = {}
         self._stack = ExitStack()
-        self._stack.callback(self._loop.stop)
         self._stack.callback(self._shut_down_apps)
+        self._stack.callback(self._proxy.withdraw, self.router)
 
     def app(self, app: object) -> ASGIApp:
         """The ASGI app the kit serves for ``app``: an app of any kind (see e2ekit._serving.apps), an import string
@@ -105,24 +117,31 @@ class Topology:
 
     def _serve(self, origin: Origin, avoid: Origin | None) -> Origin:
         if origin.port is not None:
-            key = (origin.bind_address, origin.port)
-            if key not in self._servers:
-                self._start(origin)
+            self._answer(origin)
             return origin
-        for server in self._auto.setdefault(origin.host, []):
+        for server in self._auto.setdefault((origin.scheme, origin.host), []):
             candidate = origin.with_port(server.origin.port)  # type: ignore[arg-type]
             if candidate != avoid:
                 return candidate
         server = self._start(origin)
-        self._auto[origin.host].append(server)
+        self._auto[(origin.scheme, origin.host)].append(server)
         return server.origin
 
+    def _answer(self, origin: Origin) -> None:
+        """Have the forward proxy answer for ``origin`` with this topology's router."""
+        self._proxy.serve(origin, self.router)
+        self.router.server_authorities.add(origin.authority)
+
     def _start(self, origin: Origin) -> Server:
-        server = Server(self.router, origin, self._loop)
+        tls = run_certificates().server_context(origin.host) if origin.scheme == "https" else None
+        server = Server(self.router, origin, self._loop, tls)
         self._stack.enter_context(server)
         self._servers[(origin.bind_address, server.origin.port)] = server  # type: ignore[index]
-        for host in ("localhost", origin.bind_address):
-            self.router.server_authorities.add(f"{host}:{server.origin.port}")
+        port = server.origin.port
+        assert port is not None
+        for host in ("localhost", origin.bind_address):  # the server answers to both names
+            self.router.server_authorities.add(Origin(origin.scheme, host, port).authority)
+        self._answer(server.origin)
         return server
 
     def close(self) -> None:

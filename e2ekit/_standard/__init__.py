@@ -84,6 +84,7 @@ from e2ekit._standard.safelist import (
     mime_essence,
     unsafe_header_names,
 )
+from e2ekit._standard.sites import is_mixed_content, is_potentially_trustworthy, registrable_domain, site_of
 
 __all__ = [
     "BROWSER_RESPONSE_HEADERS",
@@ -133,8 +134,10 @@ __all__ = [
     "is_forbidden_method",
     "is_forbidden_request_header",
     "is_http_url",
+    "is_mixed_content",
     "is_no_cors_safelisted_header",
     "is_ok_status",
+    "is_potentially_trustworthy",
     "is_redirect",
     "is_redirect_tainted",
     "is_safelisted_header",
@@ -151,9 +154,11 @@ __all__ = [
     "parse_set_cookie",
     "predict",
     "readable_headers",
+    "registrable_domain",
     "request_origin",
     "response_facts",
     "sent_cookie_names",
+    "site_of",
     "spelled_header",
     "unsafe_header_names",
     "why_not_sent",

@@ -170,6 +170,10 @@ class Check(StrEnum):
         "request.scheme-not-http",
         "a CORS request to a URL whose scheme is not http or https",
     )
+    MIXED_CONTENT = (
+        "request.mixed-content",
+        "the page is https and the URL is http on a host that is not loopback: blocked as mixed content, never sent",
+    )
     NOT_SENT = (
         "request.not-sent",
         "no response: the server saw no request the browser should have sent, or the engine says it did not succeed",
@@ -276,6 +280,11 @@ ENGINE_DEVIATIONS: Mapping[Check, Mapping[str, str]] = {
         "firefox": "Firefox ESR 153 still lets '*' in Access-Control-Allow-Headers cover Authorization",
         "webkit": "WebKitGTK 2.50 lets '*' in Access-Control-Allow-Headers cover Authorization (WebKit never "
         "implemented the exclusion)",
+    },
+    # Secure Contexts, "Is origin potentially trustworthy?": http on a loopback host is, so it is not mixed content.
+    Check.MIXED_CONTENT: {
+        "webkit": "WebKitGTK 2.50 also blocks http requests to loopback hosts (localhost, 127.0.0.1, ::1) from an "
+        "https page as mixed content, which Chromium and Firefox allow: use https for the local API too",
     },
 }
 """Where engines depart from the standard: the model predicts the standard, and a result whose engine did otherwise

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from e2ekit._probing.exchange import Exchange
 from e2ekit._standard.caveats import Caveat, CaveatFacts, CaveatKind
 from e2ekit._standard.request_origin import OPAQUE_ORIGIN, is_same_origin
+from e2ekit._standard.sites import is_potentially_trustworthy, site_of
 
 __all__ = [
     "ENGINE_COOKIE_POLICIES",
@@ -34,7 +35,6 @@ __all__ = [
 ]
 
 _SAMESITE_VALUES = {"lax": "Lax", "strict": "Strict", "none": "None"}
-_LOOPBACK_NAMES = ("localhost",)
 
 
 @dataclass(frozen=True)
@@ -157,25 +157,11 @@ def sent_cookie_names(exchange: Exchange) -> set[str]:
     return {pair.partition("=")[0].strip() for pair in header.split(";") if pair.strip()}
 
 
-def _site(url: str) -> tuple[str, str] | None:
-    """The (scheme, site) of a URL or origin: the host for an IP address or a single-label name such as localhost,
-    else its last two labels (e2ekit serves loopback hosts only, so the public suffix list is not needed)."""
-    if url == OPAQUE_ORIGIN:
-        return None
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if not host:
-        return None
-    if _is_ip(host) or "." not in host:
-        return parts.scheme, host
-    return parts.scheme, ".".join(host.split(".")[-2:])
-
-
 def is_cross_site(page_origin: str, url: str) -> bool:
-    """Whether a request to ``url`` from a page at ``page_origin`` is cross-site (schemeful, as for SameSite); a page
-    with an opaque origin is cross-site with every URL."""
-    page = _site(page_origin)
-    return page is None or page != _site(url)
+    """Whether a request to ``url`` from a page at ``page_origin`` is cross-site (schemeful, as for SameSite, with the
+    registrable domain from the Public Suffix List); a page with an opaque origin is cross-site with every URL."""
+    page = site_of(page_origin)
+    return page is None or page != site_of(url)
 
 
 @dataclass(frozen=True)
@@ -237,18 +223,13 @@ ENGINE_COOKIE_POLICIES: Mapping[str, EngineCookiePolicy] = {
 """Each engine's measured cookie behaviour on loopback http, by engine name."""
 
 
-def _is_loopback(url: str) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    return (
-        host in _LOOPBACK_NAMES
-        or host.endswith(".localhost")
-        or (_is_ip(host) and ipaddress.ip_address(host).is_loopback)
-    )
-
-
 def _is_secure(url: str, policy: EngineCookiePolicy) -> bool:
     scheme = urlsplit(url).scheme
-    return scheme == "https" or (scheme == "http" and policy.secure_on_loopback_http and _is_loopback(url))
+    # Loopback http is potentially trustworthy (Secure Contexts); whether an engine lets Secure cookies use it is
+    # the engine's choice.
+    return scheme == "https" or (
+        scheme == "http" and policy.secure_on_loopback_http and is_potentially_trustworthy(url)
+    )
 
 
 def why_not_sent(

@@ -24,6 +24,7 @@ from e2ekit._standard.preflight import check_preflight, needs_preflight
 from e2ekit._standard.request import FetchRequest, build_request
 from e2ekit._standard.request_origin import is_http_url, is_same_origin, origin_of, request_origin
 from e2ekit._standard.responses import effective_status, follow_redirect, is_redirect, location
+from e2ekit._standard.sites import is_mixed_content
 
 __all__ = ["Prediction", "find_caveats", "predict"]
 
@@ -118,6 +119,16 @@ class _Walk:
 
     def _route(self, request: FetchRequest) -> FetchRequest | Failure:
         """Main fetch's choice for the current URL: same-origin (basic), refused, opaque, or CORS."""
+        if is_mixed_content(self.page_origin, request.url):
+            # Main fetch, before anything else and on every redirect hop: "should fetching request be blocked as
+            # mixed content?" (Mixed Content, section 4.1). A fetch is blockable content whatever its mode.
+            via = " after a redirect" if len(request.url_list) > 1 else ""
+            return Failure(
+                Check.MIXED_CONTENT,
+                f"the page '{self.page_origin}' is https and the request went{via} to '{request.url}', which is http "
+                "on a host that is not loopback: the browser blocks it as mixed content before sending it",
+                self._facts(request, target=request.url),
+            )
         if request.response_tainting == "basic" and is_same_origin(self.page_origin, request.url):
             return request
         if request.mode == "same-origin":

@@ -137,7 +137,16 @@ _FETCH_API_WORDINGS = (
     ),
     Wording(Check.NO_CORS_REDIRECT_MODE, Template('Request mode is "no-cors" but the redirect mode is not "follow".')),
 )
+_MIXED_CONTENT = (
+    "Mixed Content: The page at '{origin}' was loaded over HTTPS, but requested an insecure {kind} '{url}'. This "
+    "request has been blocked; the content must be served over HTTPS."
+)
 _STANDALONE_WORDINGS = (
+    # Measured with Chromium 156; it quotes the page's URL, which reads back as the page origin.
+    Wording(Check.MIXED_CONTENT, Template(_MIXED_CONTENT.replace("{kind}", "resource"))),
+    Wording(
+        Check.MIXED_CONTENT, Template(_MIXED_CONTENT.replace("{kind}", "XMLHttpRequest endpoint")), parse_only=True
+    ),
     Wording(
         Check.NO_CORS_METHOD,
         Template("TypeError: Failed to execute 'fetch' on 'Window': '{method}' is unsupported in no-cors mode."),

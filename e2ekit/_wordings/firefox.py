@@ -99,6 +99,11 @@ WORDINGS = _cors_check_wordings() + (
 )
 
 
+# Not a CORS message: Firefox prints it alone. Measured with Firefox ESR 153.8.
+_STANDALONE_WORDINGS = (Wording(Check.MIXED_CONTENT, Template("Blocked loading mixed active content “{url}”")),)
+WORDINGS += _STANDALONE_WORDINGS
+
+
 def _wrapper(wording: Wording) -> Template:
     if wording.template.text.startswith("When the"):
         return _WARNING
@@ -110,6 +115,8 @@ def _wrapper(wording: Wording) -> Template:
 def render_message(wording: Wording, values: MessageValues) -> str:
     """The console message for ``wording`` filled with ``values``; Firefox's typographic quotes are kept."""
     fields = values.fields(wording.defaults)
+    if wording in _STANDALONE_WORDINGS:
+        return wording.template.render(fields, engine=ENGINE, check=wording.check)
     if wording.status and "status" not in fields:
         fields["status"] = "(null)"  # what Firefox prints when no response arrived
     text = "".join(
@@ -122,8 +129,8 @@ def render_message(wording: Wording, values: MessageValues) -> str:
 _PATTERNS = tuple(
     (wording, re.compile(f"{_wrapper(wording).regex}{wording.template.regex}(?:{_STATUS.pattern}|\\))"))
     for wording in WORDINGS
-    if wording.reported is None
-)
+    if wording.reported is None and wording not in _STANDALONE_WORDINGS
+) + tuple((wording, re.compile(wording.template.regex)) for wording in _STANDALONE_WORDINGS)
 
 
 def find_reports(text: str) -> list[tuple[int, int, ParsedMessage]]:

@@ -78,8 +78,22 @@ WORDINGS = _cors_check_wordings() + (
     ),
     Wording(Check.REDIRECT_WITH_CREDENTIALS_IN_URL, Template("redirection URL {quoted_value} has credentials")),
     Wording(Check.NO_CORS_METHOD, Template("TypeError: Method must be GET, POST or HEAD in no-cors mode.")),
+    # MixedContentChecker.cpp: WebKitGTK 2.50.6 blocks the request (measured) but its console cannot be read over
+    # WebDriver, so the wording is the source's; newer Safari words it as the parse-only line.
+    Wording(
+        Check.MIXED_CONTENT,
+        Template("[blocked] The page at {origin} was not allowed to run insecure content from {url}."),
+    ),
+    Wording(
+        Check.MIXED_CONTENT,
+        Template(
+            "[blocked] The page at {origin} requested insecure content from {url}. This content was blocked and "
+            "must be served over HTTPS."
+        ),
+        parse_only=True,
+    ),
 )
-_UNWRAPPED = (Check.NO_CORS_METHOD,)
+_UNWRAPPED = (Check.NO_CORS_METHOD, Check.MIXED_CONTENT)
 
 
 def render_message(wording: Wording, values: MessageValues) -> str:
@@ -95,8 +109,13 @@ def render_message(wording: Wording, values: MessageValues) -> str:
     return f"{reason}\n{_APIS[values.api]}" + _CANNOT_LOAD.render(fields, engine=ENGINE, check=wording.check)
 
 
+def _redirection(wording: Wording) -> str:
+    # A reason that names the URL itself (mixed content) is never preceded by the redirection clause.
+    return "" if "url" in wording.template.fields else f"(?:{_REDIRECTION.regex})?"
+
+
 _PATTERNS = tuple(
-    (wording, re.compile(f"(?:{_REDIRECTION.regex})?{wording.template.regex}{_STATUS if wording.status else ''}"))
+    (wording, re.compile(f"{_redirection(wording)}{wording.template.regex}{_STATUS if wording.status else ''}"))
     for wording in WORDINGS
     if wording.reported is None
 )

@@ -40,10 +40,14 @@ def test_the_e2e_workflow_runs_nox_once_per_engine_after_installing_that_engine(
         "python -m pip install nox playwright",
         'python -m playwright install --with-deps "${{ matrix.browser }}"',
         'nox -s e2e -- --browser "${{ matrix.browser }}"',
+        "sudo safaridriver --enable",
+        "python -m pip install nox",
+        "nox -s e2e -- --e2e-engine webkit:webdriver",
     ]
+    assert "runs-on: macos-latest" in lines
 
 
-def test_the_ci_workflow_lints_then_runs_the_test_suite_and_the_corpus_once_per_engine() -> None:
+def test_the_ci_workflow_lints_then_runs_the_test_suite_and_the_corpus_once_per_engine_and_in_safari() -> None:
     lines = [line.strip() for line in CI_WORKFLOW.read_text().splitlines()]
     commands = [line.removeprefix("run: ") for line in lines if line.startswith("run: ")]
 
@@ -56,4 +60,25 @@ def test_the_ci_workflow_lints_then_runs_the_test_suite_and_the_corpus_once_per_
         "sudo apt-get install -y --no-install-recommends webkit2gtk-driver xvfb xauth",
         'nox -s tests -- --browser "${{ matrix.browser }}"',
         'nox -s e2e -- --browser "${{ matrix.browser }}"',
+        "sudo safaridriver --enable",
+        "python -m pip install nox",
+        "nox -s e2e -- --e2e-engine webkit:webdriver",
+    ]
+    assert "runs-on: macos-latest" in lines
+
+
+@pytest.mark.parametrize("workflow", [WORKFLOW, CI_WORKFLOW], ids=lambda path: path.name)
+def test_every_corpus_run_keeps_its_reports_as_an_artifact_even_when_it_fails(workflow: Path) -> None:
+    lines = [line.strip() for line in workflow.read_text().splitlines()]
+    corpus_runs = [index for index, line in enumerate(lines) if line.startswith("run: nox -s e2e")]
+    uploads = [index for index, line in enumerate(lines) if line == "uses: actions/upload-artifact@v6"]
+
+    assert len(uploads) == len(corpus_runs) == 2
+    for run, upload in zip(corpus_runs, uploads):
+        step = lines[run + 1 : upload + 5]  # the next step: its condition, action and inputs
+        assert step[:2] == ["- name: Keep the reports", "if: ${{ !cancelled() }}"]
+        assert "path: e2e-report/" in step
+    assert [line for line in lines if line.startswith("name: e2e-report-")] == [
+        "name: e2e-report-${{ matrix.browser }}",
+        "name: e2e-report-safari",
     ]

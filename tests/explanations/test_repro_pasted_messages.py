@@ -311,11 +311,11 @@ def test_a_console_dump_with_several_messages_reproduces_each_distinct_request_a
     ]
     assert [line for line in lines if line.startswith(("== request", "request:", "  also:"))] == [
         "== request 1 of 2 ==",
-        "request: GET /api/boom from http://localhost to http://127.0.0.1, credentials same-origin",
+        "request: GET /api/boom from http://localhost to http://127.0.0.1:8000, credentials same-origin",
         "== request 2 of 2 ==",
         "  also: Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at "
         "http://127.0.0.1:8000/api/items. (Reason: CORS request did not succeed). Status code: (null).",
-        "request: GET /api/items from http://localhost to http://127.0.0.1, credentials same-origin",
+        "request: GET /api/items from http://localhost to http://127.0.0.1:8000, credentials same-origin",
     ]
     assert lines[-1] == "reproduced 2 of 2 requests in every engine"
     assert run.returncode == 0, run.stdout + run.stderr

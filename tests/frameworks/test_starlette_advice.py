@@ -16,7 +16,7 @@ from e2ekit._frameworks.starlette import StarletteCORS, policy_from_arguments
 from e2ekit._probing.exchange import Exchange
 from e2ekit._probing.probe import Probe
 from e2ekit._standard import Check, Prediction, predict
-from tests.spec.test_spec_checks import API, MODEL_FAILURES, PAGE, Build
+from tests.spec.test_spec_checks import API, MODEL_FAILURES, PAGE, SECURE_PAGE, SECURE_PAGE_FAILURES, Build
 
 ACAO = "access-control-allow-origin"
 ACAM = "access-control-allow-methods"
@@ -86,6 +86,15 @@ def test_each_failing_check_gets_its_fix_in_starlette_terms(
     prediction = predict(probe, PAGE, target, build(make_exchange, make_preflight))
 
     assert starlette_fix(prediction) == FIXES[str(check)]
+
+
+@pytest.mark.parametrize(("target", "check", "detail"), SECURE_PAGE_FAILURES)
+def test_a_failing_check_of_an_https_page_gets_its_fix(target: str, check: Any, detail: str) -> None:
+    prediction = predict(Probe(), SECURE_PAGE, target, [])
+
+    assert (
+        starlette_fix(prediction) == "serve the API over https: an https page can fetch http only from a loopback host"
+    )
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,14 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.reliability.kit_runs import STALLING_APP, footprint, kit_run, leftovers, wait_until_gone
+from tests.reliability.kit_runs import (
+    STALLING_APP,
+    STALLING_SCENARIO,
+    footprint,
+    kit_run,
+    leftovers,
+    wait_until_gone,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -61,3 +68,31 @@ def test_ctrl_c_under_xdist_leaves_no_browser_driver_display_or_listening_socket
     left.temp_entries = []
     assert not left, left
     assert len(before.owners) > WORKERS and len(before.listening) >= 4 and len(before.displays) == 1
+
+
+def test_ctrl_c_under_xdist_while_workers_run_scenario_files_leaves_nothing_behind(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    # Scenario items keep their engines for the worker's whole run (e2ekit._scenarios.runner.ScenarioShard), unlike
+    # the fixtures above; two stalling scenarios, so that the first item of each worker holds a request.
+    engines = list(request.config.getoption("browser") or ["chromium"])
+    scenarios = tmp_path / "scenarios"
+    (scenarios / "apps").mkdir(parents=True)
+    (scenarios / "apps" / "stalling.py").write_text(STALLING_APP)
+    held = STALLING_SCENARIO.replace('id = "stalling"', 'id = "stalling-{n}"')
+    (scenarios / "held.toml").write_text("".join(held.format(n=n) for n in (1, 2)))
+    pytest_command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "2"]
+    arguments = ["scenarios", *(option for engine in engines for option in ("--e2e-engine", engine))]
+    with kit_run(arguments, tmp_path, program=pytest_command) as run:
+        run.ready.wait(2, READY_TIMEOUT)
+        before = footprint(psutil.Process(run.pid), run.temp_dir)
+        os.killpg(run.pid, signal.SIGINT)
+        stdout, _ = run.process.communicate(timeout=60)
+        wait_until_gone(before.processes, 15)
+        left = leftovers(before, run.temp_dir)
+
+    assert run.process.returncode == 2, stdout[-2000:]
+    assert left.temp_entries == ["pytest-of-" + os.environ.get("USER", psutil.Process().username())]
+    left.temp_entries = []
+    assert not left, left
+    assert len(before.owners) > 2 and before.listening

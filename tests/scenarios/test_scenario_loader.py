@@ -90,10 +90,10 @@ def error_for(directory: Path, text: str, name: str = "x.toml") -> str:
             id="regex",
         ),
         pytest.param(
-            HEAD + 'page = "https://localhost"\n' + PROBE,
-            '[x] page = "https://localhost": expected an http origin on a loopback host, e.g. "http://localhost" or '
-            '"http://127.0.0.1:8000" (page origin "https://localhost" uses scheme "https": e2ekit serves plain http '
-            'only; use "http://")',
+            HEAD + 'page = "ftp://localhost"\n' + PROBE,
+            '[x] page = "ftp://localhost": expected an http or https origin, e.g. "http://localhost", '
+            '"http://127.0.0.1:8000" or "https://app.example.test" (page origin "ftp://localhost" uses scheme "ftp": '
+            'expected "http://" or "https://")',
             id="page-origin",
         ),
         pytest.param(
@@ -104,7 +104,8 @@ def error_for(directory: Path, text: str, name: str = "x.toml") -> str:
         pytest.param(
             HEAD + 'layers = ["auth-outside"]\n' + PROBE,
             '[x] layers = ["auth-outside"]: expected layer names from auth-outside-cors, auth-inside-cors, '
-            "slash-redirect-outside-cors, error-handler, cors-outermost",
+            "session-inside-cors, slash-redirect-outside-cors, login-redirect-outside-cors, error-handler, "
+            "cors-outermost",
             id="layer",
         ),
         pytest.param(

@@ -304,6 +304,18 @@ MODEL_FAILURES = [
     ),
 ]
 
+SECURE_PAGE = "https://app.example.test"
+SECURE_PAGE_FAILURES = [
+    pytest.param(
+        "http://api.example.test/api",
+        Check.MIXED_CONTENT,
+        "the page 'https://app.example.test' is https and the request went to 'http://api.example.test/api', which is "
+        "http on a host that is not loopback: the browser blocks it as mixed content before sending it",
+        id="request.mixed-content",
+    ),
+]
+"""Checks that need an https page: the URL, the failing check and its detail (nothing reaches the server)."""
+
 CONSOLE_ONLY = [
     pytest.param(
         "[Error] Origin http://localhost:3000 is not allowed by Access-Control-Allow-Origin. Status code: 500",
@@ -343,6 +355,14 @@ def test_each_failing_check_is_predicted_with_its_detail_and_facts(
     assert (prediction.readable_headers, prediction.response_type, prediction.status) == ((), None, None)
 
 
+@pytest.mark.parametrize(("target", "check", "detail"), SECURE_PAGE_FAILURES)
+def test_each_check_of_an_https_page_is_predicted_with_its_detail(target: str, check: Check, detail: str) -> None:
+    prediction = predict(Probe(), SECURE_PAGE, target, [])
+
+    assert (prediction.allowed, prediction.check, prediction.detail) == (False, check, detail)
+    assert prediction.facts is not None and prediction.facts.target == target
+
+
 @pytest.mark.parametrize(("text", "check"), CONSOLE_ONLY)
 def test_each_console_only_check_is_parsed_from_its_message(text: str, check: Check) -> None:
     assert [report.check for report in parse_console_text(text)] == [check]
@@ -350,6 +370,8 @@ def test_each_console_only_check_is_parsed_from_its_message(text: str, check: Ch
 
 def test_every_check_identifier_is_produced_by_a_prediction_or_a_parsed_message() -> None:
     produced: set[Any] = {param.values[3] for param in MODEL_FAILURES} | {param.values[1] for param in CONSOLE_ONLY}
+    produced |= {param.values[1] for param in SECURE_PAGE_FAILURES}
+    assert [param.id for param in SECURE_PAGE_FAILURES] == [str(param.values[1]) for param in SECURE_PAGE_FAILURES]
 
     assert produced == set(Check)
     assert [param.id for param in MODEL_FAILURES + CONSOLE_ONLY] == [
