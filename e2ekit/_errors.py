@@ -9,7 +9,7 @@ E2ekitError
 │   ├── EngineSpecError    an engine named in a way e2ekit does not understand
 │   ├── ConsoleTextError   pasted text that holds no CORS message
 │   └── ServerError        a server for an origin could not be started
-│       ├── PortInUseError   the exact port an origin names is taken
+│       ├── PortInUseError   a port the kit must bind is taken (origins no longer bind theirs: kept for callers)
 │       └── AppStartupError  the app's lifespan startup failed, or did not complete in time
 ├── AppShutdownError (RuntimeError): the app failed while shutting down, after the results were reported; exit 4
 ├── EngineError (RuntimeError): a browser failed to start, stopped answering or died; the CLI exits 3
@@ -99,7 +99,8 @@ class ServerError(UsageError):
 
 
 class PortInUseError(ServerError):
-    """The exact port an origin names is taken by another process."""
+    """A port the kit must bind is taken by another process. Origins no longer bind the port they name (the forward
+    proxy answers for them), so this is kept for callers that catch it."""
 
 
 class AppStartupError(ServerError):

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from e2ekit._engines.selection import EngineSpec
-from e2ekit._errors import EngineUnavailable, ScenarioError
+from e2ekit._errors import EngineUnavailable, ScenarioError, UsageError
 from e2ekit._scenarios.loader import read_scenarios
 from e2ekit._scenarios.model import Scenario
 from e2ekit._scenarios.outcome import ProbeOutcome
@@ -43,6 +43,8 @@ class RunState:
         self.topology: Topology | None = None
         self.outcomes: dict[_Key, ProbeOutcome] = {}
         self.unavailable: dict[str, EngineUnavailable] = {}
+        self.unusable: dict[tuple[str, str], str] = {}
+        """Scenarios whose app cannot be served, by (file, id): their items fail with this one line."""
         self.engines: list[str] = []
         self.ran = False
         self.shard: ScenarioShard | None = None
@@ -120,6 +122,8 @@ class ScenarioItem(pytest.Item):
             if self.config.getoption("e2e_require_engines", False):
                 pytest.fail(f"{self.engine} could not be started: {error}", pytrace=False)
             pytest.skip(str(error))
+        if self.key[:2] in state.unusable:
+            pytest.fail(state.unusable[self.key[:2]], pytrace=False)
         outcome = state.outcomes[self.key]
         state.run_here.append(self.key)
         if outcome.engine_error is not None or outcome.mismatches:
@@ -162,14 +166,17 @@ def _run_collected(session: pytest.Session, state: RunState) -> None:
             state.engines.append(item.engine)
     specs = [state.spec_of(engine) for engine in state.engines]
     state.topology = state.topology or Topology()
-    result = run_scenarios(list(scenarios.values()), specs, topology=state.topology, launch_args=_launch_args(session))
+    result = run_scenarios(
+        list(scenarios.values()), specs, topology=state.topology, launch_args=_launch_args(session), keep_going=True
+    )
     state.unavailable.update(result.unavailable)
+    state.unusable.update(result.unusable)
     _record(state, result.outcomes)
 
 
 def _run_own(item: ScenarioItem, state: RunState) -> None:
     """Run the item's scenario in the item's engine, unless it ran already or the engine is not installed."""
-    if item.key in state.outcomes or item.engine in state.unavailable:
+    if item.key in state.outcomes or item.engine in state.unavailable or item.key[:2] in state.unusable:
         return
     if item.engine not in state.engines:
         state.engines.append(item.engine)
@@ -180,6 +187,8 @@ def _run_own(item: ScenarioItem, state: RunState) -> None:
         _record(state, state.shard.run(item.scenario, item.engine))
     except EngineUnavailable as error:
         state.unavailable[item.engine] = error
+    except UsageError as error:  # the scenario's app cannot be served: its items fail, the others run
+        state.unusable[item.key[:2]] = str(error)
 
 
 def _launch_args(session: pytest.Session) -> dict[str, Any]:

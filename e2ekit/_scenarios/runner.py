@@ -9,12 +9,12 @@ preflight or HTTP cache carries over), and closing the session clears the cookie
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from e2ekit._engines.selection import EngineSpec
 from e2ekit._engines.worker import EngineWorker, StopRequest, launch_engine
-from e2ekit._errors import EngineError, EngineInterrupted, EngineUnavailable
+from e2ekit._errors import EngineError, EngineInterrupted, EngineUnavailable, UsageError
 from e2ekit._probing.origins import Origin
 from e2ekit._probing.runs import EngineRun, run_in_engines
 from e2ekit._probing.session import Session
@@ -61,17 +61,32 @@ class PreparedScenario:
         return "null" if self.scenario.opaque_page else str(self.page)
 
 
-def prepare_scenarios(scenarios: Sequence[Scenario], topology: Topology) -> list[PreparedScenario]:
-    """Start the servers, build each app with the page origin substituted, and compute the header-only baselines."""
+def prepare_scenarios(
+    scenarios: Sequence[Scenario], topology: Topology, *, unusable: dict[tuple[str, str], str] | None = None
+) -> list[PreparedScenario]:
+    """Start the servers, build each app with the page origin substituted, and compute the header-only baselines.
+
+    A scenario whose app cannot be served (it does not import, its port is taken) raises UsageError, or, when
+    ``unusable`` is given, is left out and recorded there by (file, id) with the one-line reason.
+    """
     prepared: list[PreparedScenario] = []
     for scenario in scenarios:
-        wanted = SAME_ORIGIN if scenario.target == SAME_ORIGIN else Origin.parse(scenario.target, what="target origin")
-        page, target = topology.origins(Origin.parse(scenario.page, what="page origin"), wanted)
-        app = build_app(scenario, str(page))
-        item = PreparedScenario(scenario, page, target, app, ())
-        baselines = tuple(baseline_verdict(app, scenario, probe, item.origin_header) for probe in scenario.probes)
-        prepared.append(replace(item, baselines=baselines))
+        try:
+            prepared.append(_prepare(scenario, topology))
+        except UsageError as error:
+            if unusable is None:
+                raise
+            unusable[(scenario.file, scenario.id)] = str(error)
     return prepared
+
+
+def _prepare(scenario: Scenario, topology: Topology) -> PreparedScenario:
+    wanted = SAME_ORIGIN if scenario.target == SAME_ORIGIN else Origin.parse(scenario.target, what="target origin")
+    page, target = topology.origins(Origin.parse(scenario.page, what="page origin"), wanted)
+    app = build_app(scenario, str(page))
+    item = PreparedScenario(scenario, page, target, app, ())
+    baselines = tuple(baseline_verdict(app, scenario, probe, item.origin_header) for probe in scenario.probes)
+    return replace(item, baselines=baselines)
 
 
 def run_by_engine(
@@ -132,6 +147,8 @@ class ScenarioRun:
     """The engines that ran (or failed), in the order of the specs; unavailable ones are left out."""
     unavailable: dict[str, EngineUnavailable]
     """Engines that are not installed here, by name, with the error that names their install command."""
+    unusable: dict[tuple[str, str], str] = field(default_factory=dict)
+    """Scenarios left out because their app cannot be served, by (file, id), with the reason (``keep_going``)."""
 
 
 def run_scenarios(
@@ -140,14 +157,21 @@ def run_scenarios(
     *,
     topology: Topology,
     launch_args: dict[str, Any] | None = None,
+    keep_going: bool = False,
 ) -> ScenarioRun:
     """Run every probe of every scenario in every engine, engines side by side: the one entry point the CLI, the
-    pytest plugin and the benchmarks share."""
-    prepared = prepare_scenarios(scenarios, topology)
+    pytest plugin and the benchmarks share.
+
+    A scenario whose app cannot be served raises UsageError before any browser starts, or with ``keep_going`` is
+    left out and named in ``ScenarioRun.unusable`` (the pytest plugin fails just its items).
+    """
+    unusable: dict[tuple[str, str], str] = {}
+    prepared = prepare_scenarios(scenarios, topology, unusable=unusable if keep_going else None)
     runs = run_by_engine(prepared, specs, topology=topology, launch_args=launch_args)
     unavailable = {run.spec.name: run.error for run in runs if isinstance(run.error, EngineUnavailable)}
     started = [run for run in runs if run.spec.name not in unavailable]
-    return ScenarioRun(outcomes_in_order(prepared, started), [run.spec.name for run in started], unavailable)
+    engines = [run.spec.name for run in started]
+    return ScenarioRun(outcomes_in_order(prepared, started), engines, unavailable, unusable)
 
 
 def outcomes_in_order(

@@ -105,6 +105,30 @@ def test_a_bad_scenario_file_is_a_collection_error_of_one_line(pytester: pytest.
     outcome.stdout.no_fnmatch_line("*Traceback*")
 
 
+def test_a_scenario_whose_app_does_not_import_fails_its_own_items_in_one_line_and_the_others_run(
+    pytester: pytest.Pytester, browser_name: str
+) -> None:
+    pytester.mkdir("scenarios")
+    pytester.path.joinpath("scenarios", "mixed.toml").write_text(
+        '[[scenario]]\nid = "bad-app"\ntitle = "an app that does not import"\napp = "no_such_module:app"\n'
+        '[[scenario.probe]]\nexpect = "allowed"\n\n'
+        '[[scenario]]\nid = "good"\ntitle = "a listed origin"\n[scenario.cors]\nallow_origins = ["*"]\n'
+        '[[scenario.probe]]\npath = "/api"\nexpect = "allowed"\n'
+    )
+
+    outcome = pytester.runpytest_subprocess("--browser", browser_name, "-p", "no:cacheprovider")
+
+    outcome.assert_outcomes(passed=1, failed=1)
+    outcome.stdout.fnmatch_lines(
+        [
+            'scenarios/mixed.toml: [[]bad-app[]] app "no_such_module:app": module "no_such_module" was not found in '
+            "*/scenarios or on sys.path"
+        ]
+    )
+    outcome.stdout.no_fnmatch_line("*Traceback*")
+    outcome.stdout.no_fnmatch_line("*KeyError*")
+
+
 def test_toml_files_outside_a_scenarios_directory_are_not_collected(pytester: pytest.Pytester) -> None:
     pytester.path.joinpath("settings.toml").write_text("[tool]\nname = 'x'\n")
 

@@ -53,6 +53,11 @@ def test_flask_cors_sending_the_wildcard_to_a_credentialed_fetch_is_blocked(e2e_
     assert (request.status, request.response_header("access-control-allow-origin")) == (200, "*")
     assert result.explanation is not None
     assert result.explanation.check == "cors-check.wildcard-with-credentials"
+    page = result.page_origin
+    assert result.explanation.fix == (
+        f"list the page origin ('{page}') instead of '*' in origins in CORS(app, ...) and set "
+        "supports_credentials=True in CORS(app, ...) when credentials are included"
+    )
 
 
 def test_a_flask_application_factory_named_by_import_string_is_called_and_served(
@@ -119,6 +124,10 @@ def test_aiohttp_cors_allowing_any_origin_without_credentials_blocks_a_credentia
     assert request.response_header("access-control-allow-credentials") is None
     assert result.explanation is not None
     assert result.explanation.check == "cors-check.credentials-not-true"
+    assert result.explanation.fix == (
+        f"replace the origin '*' with '{page}' in cors.add(route, {{...}}) and set allow_credentials=True in its "
+        "aiohttp_cors.ResourceOptions"
+    )
 
 
 def test_an_aiohttp_app_whose_startup_signal_raises_is_a_startup_error(e2e_session: Session) -> None:
