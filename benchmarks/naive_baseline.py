@@ -17,7 +17,7 @@ from typing import Any
 from playwright.sync_api import Browser, sync_playwright
 
 from e2ekit._engines.playwright import SYSTEM_CHROMIUM_ARGS, find_system_chromium
-from e2ekit._engines.probe_script import PROBE_FUNCTION, WEBDRIVER_PROBE_SCRIPT
+from e2ekit._engines.probe_script import PROBE_FUNCTION, WEBDRIVER_PROBE_SCRIPT, ProbeCall
 from e2ekit._engines.selection import EngineSpec
 from e2ekit._engines.webdriver import WebDriverEngine
 from e2ekit._engines.worker import launch_engine
@@ -56,7 +56,7 @@ def run_naively(prepared: Sequence[PreparedScenario], spec: EngineSpec, topology
     return _with_playwright(spec.name, plan, topology)
 
 
-def _urls(item: PreparedScenario, index: int, topology: Topology) -> tuple[str, str | None, dict[str, Any]]:
+def _urls(item: PreparedScenario, index: int, topology: Topology) -> tuple[str, str | None, ProbeCall]:
     """The page URL, the login URL (if the scenario sets cookies) and the probe payload, each marked for routing."""
     marker, _ = topology.router.register(item.app)
     page = f"{item.page}{PAGE_PATH}" + (f"?{OPAQUE_QUERY}" if item.scenario.opaque_page else "")

@@ -13,6 +13,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from e2ekit._audit.findings import Finding, Severity
+    from e2ekit._audit.result import AuditResult
+    from e2ekit._audit.running import audit
     from e2ekit._engines.base import EngineInfo
     from e2ekit._engines.selection import EngineSpec
     from e2ekit._engines.worker import EngineWorker, launch_engine
@@ -68,6 +71,11 @@ _EXPORTS = {
     "ScenarioRun": "e2ekit._scenarios.runner",
     "load_scenarios": "e2ekit._scenarios.loader",
     "run_scenarios": "e2ekit._scenarios.runner",
+    # Auditing hostile origins.
+    "audit": "e2ekit._audit.running",
+    "AuditResult": "e2ekit._audit.result",
+    "Finding": "e2ekit._audit.findings",
+    "Severity": "e2ekit._audit.findings",
     # Errors: one tree under E2ekitError (see e2ekit._errors).
     "E2ekitError": "e2ekit._errors",
     "UsageError": "e2ekit._errors",
@@ -86,6 +94,7 @@ _EXPORTS = {
 __all__ = [
     "SAME_ORIGIN",
     "AppLoadError",
+    "AuditResult",
     "E2ekitError",
     "EngineConfigError",
     "EngineError",
@@ -97,6 +106,7 @@ __all__ = [
     "EngineWorker",
     "Exchange",
     "Explanation",
+    "Finding",
     "Origin",
     "OriginError",
     "PortInUseError",
@@ -109,10 +119,12 @@ __all__ = [
     "ScenarioRun",
     "ServerError",
     "Session",
+    "Severity",
     "SiteRelation",
     "Topology",
     "UsageError",
     "Verdict",
+    "audit",
     "launch_engine",
     "load_scenarios",
     "run_in_engines",

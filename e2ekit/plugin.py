@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import pickle
 import re
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from e2ekit._audit.result import AuditResult
     from e2ekit._engines.selection import EngineSpec
     from e2ekit._engines.worker import EngineWorker
     from e2ekit._errors import EngineError
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from e2ekit._scenarios.pytest_items import RunState, ScenarioFile
     from e2ekit._serving.topology import Topology
 
-__all__ = ["e2e_engine", "e2e_session", "e2e_topology", "new_e2e_session"]
+__all__ = ["e2e_audit", "e2e_engine", "e2e_session", "e2e_topology", "new_e2e_session"]
 
 SCENARIOS_DIRECTORY = "scenarios"
 SCENARIO_TABLE = re.compile(rb"^\s*\[\[\s*scenario\s*\]\]", re.MULTILINE)
@@ -49,10 +50,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="append",
         default=[],
         metavar="SPEC",
-        help="run in this engine too, optionally choosing its backend, executable or Playwright server: "
-        "NAME[:playwright|:webdriver|:PATH|:ws://HOST:PORT/], e.g. firefox:webdriver, chromium:/usr/bin/chromium or "
-        "chromium:ws://127.0.0.1:3000/; 'all' for every engine. Can be repeated; a Playwright server named again "
-        "for the same engine adds one for pytest-xdist workers to share out.",
+        help="run in this engine too, optionally choosing its backend, executable, Playwright server or WebDriver "
+        "endpoint: NAME[:playwright|:webdriver|:PATH|:ws://HOST:PORT/|:http://HOST:PORT/], e.g. firefox:webdriver, "
+        "chromium:/usr/bin/chromium, chromium:ws://127.0.0.1:3000/ or firefox:http://127.0.0.1:4444/ (a Selenium "
+        "Grid, safaridriver, any W3C WebDriver server); 'all' for every engine. Can be repeated; a server or "
+        "endpoint named again for the same engine adds one for pytest-xdist workers to share out.",
     )
     group.addoption(
         "--e2e-require-engines",
@@ -65,7 +67,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="ADDRESS[:PORT]",
         default=None,
         help="also listen on ADDRESS, an address of this machine, and relay it to the forward proxy that answers for "
-        "every origin of the run, so that a remote browser (a Playwright server on another machine) reaches them all; "
+        "every origin of the run, so that a remote browser (a Playwright server or a WebDriver endpoint on another "
+        "machine) reaches them all; "
         "as E2EKIT_EXPOSE. Off by default: nothing listens beyond loopback.",
     )
     group.addoption(
@@ -79,6 +82,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 _SPECS: pytest.StashKey[dict[str, EngineSpec]] = pytest.StashKey()
 _WORKERS: pytest.StashKey[dict[str, EngineWorker | EngineError]] = pytest.StashKey()
 _SESSIONS: pytest.StashKey[list[Session]] = pytest.StashKey()
+_AUDITS: pytest.StashKey[list[AuditResult]] = pytest.StashKey()
 _SCENARIO_RUN: pytest.StashKey[RunState] = pytest.StashKey()
 
 
@@ -253,6 +257,25 @@ def e2e_session(new_e2e_session: Callable[[], Session]) -> Session:
     return new_e2e_session()
 
 
+@pytest.fixture
+def e2e_audit(
+    request: pytest.FixtureRequest, e2e_engine: EngineWorker, e2e_topology: Topology
+) -> Callable[..., AuditResult]:
+    """Audit an app against hostile origins in the test's engine: ``e2e_audit(app, ["https://app.example.com"],
+    visits=["/login"]).assert_no_critical()``; a failed test shows the findings."""
+    from e2ekit._audit.plan import AuditOptions
+    from e2ekit._audit.running import audit_in_engine
+
+    audits = request.node.stash.setdefault(_AUDITS, [])
+
+    def run_audit(app: object, origins: Sequence[str], **options: Any) -> AuditResult:
+        result = audit_in_engine(e2e_engine, e2e_topology, app, AuditOptions(origins, **options))
+        audits.append(result)
+        return result
+
+    return run_audit
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
@@ -263,6 +286,8 @@ def pytest_runtest_makereport(
         results = [result for session in sessions for result in session.results]
         if results:
             report.sections.append(("e2ekit results", "\n\n".join(str(result) for result in results)))
+        for audit in item.stash.get(_AUDITS, []):
+            report.sections.append(("e2ekit audit", str(audit)))
     return report
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from e2ekit import Session
+from e2ekit import Session, Verdict
 from e2ekit._serving.asgi import Receive, Scope, Send
 from e2ekit._standard import known_deviation
+from e2ekit._wordings import render
 from tests.apps import cors_app
 
 
@@ -93,3 +95,41 @@ def test_an_engine_that_lets_a_wildcard_cover_authorization_is_named_as_departin
     assert result.explanation.agrees is False
     assert result.explanation.engine_behaviour == known_deviation(result.explanation.check, browser_name)
     assert f"  note: the Fetch standard predicts BLOCKED: {result.explanation.engine_behaviour}" in str(result)
+
+
+@pytest.mark.parametrize("redirected", [pytest.param(False, id="direct"), pytest.param(True, id="redirected")])
+def test_an_engine_that_blocks_http_on_loopback_from_an_https_page_is_named_by_its_mixed_content_rule(
+    e2e_session: Session, browser_name: str, redirected: bool
+) -> None:
+    # http on a loopback host is potentially trustworthy, so the standard lets an https page fetch it; an engine
+    # with a known stricter rule (ENGINE_DEVIATIONS) blocks it as mixed content before sending it, also when an
+    # https response redirects there.
+    page, api = e2e_session.origins("https://localhost", "http://127.0.0.1")
+    secure = e2e_session.origins("https://localhost", "https://127.0.0.1")[1]
+    routes = [
+        Route("/api", lambda request: RedirectResponse(f"{api}/data")),
+        Route("/data", lambda request: PlainTextResponse("ok")),
+    ]
+    app = Starlette(routes=routes, middleware=[Middleware(CORSMiddleware, allow_origins=["*"])])
+    path, target = ("/api", secure) if redirected else ("/data", api)
+    result = e2e_session.fetch(app, path, page_origin=page, target_origin=target)
+    refused = f"{api}/data"
+    deviation = known_deviation("request.mixed-content", browser_name)
+
+    assert result.explanation is not None
+    if deviation is None:
+        assert (result.verdict, result.body, result.explanation.agrees) == (Verdict.ALLOWED, "ok", True)
+        assert result.requests[-1].url == refused
+        return
+    assert result.verdict is Verdict.BLOCKED
+    assert [exchange.url for exchange in result.exchanges] == ([f"{secure}/api"] if redirected else [])
+    assert (result.explanation.allowed, result.explanation.check, result.explanation.agrees) == (True, None, False)
+    assert result.explanation.detail == (
+        f"nothing reached the server for '{refused}', http on a loopback host, which the Fetch standard lets an "
+        "https page fetch (a loopback host is potentially trustworthy, so the request is not mixed content)"
+    )
+    assert result.explanation.engine_behaviour == deviation
+    assert result.explanation.messages == {
+        browser_name: render("request.mixed-content", browser_name, url=refused, origin=str(page))
+    }
+    assert f"  note: the Fetch standard predicts ALLOWED: {deviation}" in str(result).splitlines()

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
+import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx2 as httpx
 import pytest
@@ -12,6 +17,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from e2ekit import Origin, Topology
+from e2ekit._serving.asgi import Receive, Scope, Send
 from e2ekit._serving.marker import add_marker
 from e2ekit._serving.page import PAGE_PATH
 
@@ -149,7 +155,7 @@ def test_an_app_whose_startup_fails_is_reported_with_its_message(topology: Topol
     from collections.abc import AsyncIterator
     from contextlib import asynccontextmanager
 
-    from e2ekit._serving.lifespan import AppStartupError
+    from e2ekit._errors import AppStartupError
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -233,3 +239,134 @@ def test_a_shutdown_failure_is_raised_by_close_once_every_server_is_stopped() ->
     assert str(caught.value) == "the app's shutdown failed: RuntimeError: pool already closed"
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{origin}{PAGE_PATH}")
+
+
+def test_a_request_the_app_never_answers_is_recorded_on_arrival_without_a_status_and_not_waited_for(
+    topology: Topology,
+) -> None:
+    import asyncio
+
+    arrived = threading.Event()
+
+    async def hang(scope: Scope, receive: Receive, send: Send) -> None:
+        arrived.set()
+        await asyncio.sleep(3600)
+
+    marker, recording = topology.router.register(hang)
+
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.get(add_marker(f"{serve(topology)}/api?q=1", marker), timeout=httpx.Timeout(5, read=0.5))
+
+    assert arrived.is_set()
+    [exchange] = recording.exchanges
+    assert (exchange.method, exchange.path, exchange.query) == ("GET", "/api", "q=1")
+    assert (exchange.status, exchange.response_headers, exchange.unsent_headers, exchange.error) == (None, (), (), None)
+    assert exchange.describe() == "GET /api?q=1 -> no response"
+    assert recording.wait_idle(0)  # only a started response is waited for: this one never starts
+
+
+def test_stopping_a_server_cancels_a_request_the_app_never_answers_instead_of_waiting_for_it() -> None:
+    import asyncio
+
+    outcome: list[str] = []
+
+    async def hang(scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            outcome.append("cancelled")
+            raise
+
+    topology = Topology()
+    marker, _ = topology.router.register(hang)
+    url = add_marker(f"{serve(topology)}/api", marker)
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.get(url, timeout=httpx.Timeout(5, read=0.5))
+
+    topology.close()
+
+    assert outcome == ["cancelled"]
+
+
+@pytest.mark.parametrize(
+    ("headers", "refusal"),
+    [
+        pytest.param(
+            [(b"access-control-allow-origin", b"http://a\r\nX: y")],
+            "LocalProtocolError: Illegal header value b'http://a\\r\\nX: y'",
+            id="cr-lf-in-a-value",
+        ),
+        pytest.param(
+            [(b"access-control-allow-origin", b"*\x00")], "LocalProtocolError: Illegal header value b'*\\x00'", id="nul"
+        ),
+        pytest.param([(b"x token", b"1")], "LocalProtocolError: Illegal header name b'x token'", id="space-in-a-name"),
+    ],
+)
+def test_a_response_no_server_can_send_is_not_sent_and_the_exchange_keeps_the_apps_headers_apart(
+    topology: Topology, headers: list[tuple[bytes, bytes]], refusal: str
+) -> None:
+    async def unsendable(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"hello"})
+
+    marker, recording = topology.router.register(unsendable)
+
+    with pytest.raises(httpx.RemoteProtocolError, match="Server disconnected without sending a response"):
+        httpx.get(add_marker(f"{serve(topology)}/api", marker))
+
+    assert recording.wait_idle(5)
+    [exchange] = recording.exchanges
+    assert (exchange.status, exchange.response_headers, exchange.response_body) == (None, (), "")
+    assert exchange.unsent_headers == tuple((name.decode(), value.decode("latin-1")) for name, value in headers)
+    assert exchange.error == refusal
+    assert exchange.describe() == f"GET /api -> no response, the server could not send the app's response ({refusal})"
+
+
+def test_an_exception_after_the_response_started_stays_on_the_exchange_with_what_was_sent(topology: Topology) -> None:
+    async def fail_midway(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+        await send({"type": "http.response.body", "body": b"par", "more_body": True})
+        raise RuntimeError("stream broke")
+
+    marker, recording = topology.router.register(fail_midway)
+
+    response = httpx.get(add_marker(f"{serve(topology)}/api", marker))
+
+    assert (response.status_code, response.text) == (200, "par")  # the recorder ends the body the app left open
+    assert recording.wait_idle(5)
+    [exchange] = recording.exchanges
+    assert (exchange.status, exchange.response_body, exchange.error) == (200, "par", "RuntimeError: stream broke")
+
+
+def test_a_wsgi_view_that_never_returns_does_not_keep_the_process_from_exiting(tmp_path: Path) -> None:
+    script = textwrap.dedent(
+        """
+        import time
+
+        import httpx2 as httpx
+
+        from e2ekit import Origin, Topology
+        from e2ekit._serving.marker import add_marker
+
+
+        def hang(environ, start_response):
+            time.sleep(3600)
+
+
+        with Topology() as topology:
+            served = topology.app(hang)
+            marker, recording = topology.router.register(served)
+            origin = topology.target(Origin.parse("http://127.0.0.1"))
+            try:
+                httpx.get(add_marker(f"{origin}/api", marker), timeout=httpx.Timeout(5, read=0.5))
+            except httpx.ReadTimeout:
+                print(recording.exchanges[0].describe())
+        """
+    )
+    (tmp_path / "hang.py").write_text(script)
+
+    done = subprocess.run(
+        [sys.executable, str(tmp_path / "hang.py")], capture_output=True, text=True, timeout=60, cwd=Path.cwd()
+    )
+
+    assert (done.returncode, done.stdout, done.stderr) == (0, "GET /api -> no response\n", "")

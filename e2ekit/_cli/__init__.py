@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import signal
 import sys
 from collections.abc import Sequence
-from types import ModuleType
 from typing import NoReturn
 
-from e2ekit._cli import browsers, check, install_browsers, repro, run
 from e2ekit._cli.exit_codes import EXIT_APP_SHUTDOWN, EXIT_INTERRUPTED, EXIT_USAGE
 from e2ekit._errors import AppShutdownError, UsageError
 from e2ekit._probing.runs import results_kept_on_interrupt
 
 __all__ = ["main"]
 
-COMMANDS: tuple[ModuleType, ...] = (check, repro, browsers, install_browsers, run)
+COMMANDS = {
+    "check": "e2ekit._cli.check",
+    "repro": "e2ekit._cli.repro",
+    "browsers": "e2ekit._cli.browsers",
+    "install-browsers": "e2ekit._cli.install_browsers",
+    "run": "e2ekit._cli.run",
+    "audit": "e2ekit._cli.audit",
+}
+"""Each command's module, in the order ``e2ekit --help`` lists them."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -27,11 +34,15 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}; see {self.prog} --help\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser of every command; given ``argv`` that names one, of that command only: each command's module
+    imports what the command runs (``check`` needs no report writer), and the others would only slow it down."""
     parser = _Parser(prog="e2ekit", description="Whether real browsers accept your app's CORS behaviour.")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in COMMANDS:
-        command.add_parser(subparsers)
+    named = next((argument for argument in argv or () if not argument.startswith("-")), None)
+    for name, module in COMMANDS.items():
+        if named not in COMMANDS or name == named:
+            importlib.import_module(module).add_parser(subparsers)
     return parser
 
 
@@ -42,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     to the reports (the rest marked interrupted), then exit 130 for SIGINT, 143 for SIGTERM (128 + the signal's
     number, as a shell reports a process the signal killed: CI can tell its timeout from a user's Ctrl-C).
     """
-    args = build_parser().parse_args(argv)
+    args = build_parser(sys.argv[1:] if argv is None else argv).parse_args(argv)
     with results_kept_on_interrupt() as interruption:
         try:
             code: int = args.run(args)

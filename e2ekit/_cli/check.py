@@ -12,8 +12,10 @@ from e2ekit._cli.exit_codes import EXIT_ALLOWED, EXIT_BLOCKED, engine_exit_code,
 from e2ekit._cli.options import (
     add_app_arguments,
     add_engine_arguments,
+    add_fetch_timeout_argument,
     app_from,
     engines_from,
+    fetch_timeout_from,
     topology_from,
     unavailable_is_an_error,
 )
@@ -78,6 +80,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="load PATH on the target as a top-level page first (e.g. a login that sets a cookie); repeatable",
     )
     parser.add_argument("--json", action="store_true", help="print the full results as JSON")
+    add_fetch_timeout_argument(parser)
     add_engine_arguments(parser)
     parser.set_defaults(run=run)
 
@@ -93,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
         for path in args.path or [default_path(app)]
     ]
     specs = engines_from(args)
+    fetch_timeout = fetch_timeout_from(args)
 
     def job(new_session: Callable[[], Session]) -> list[ProbeResult]:
         session = new_session()
@@ -106,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     with topology_from(args) as topology:
         # Started before any browser: an app that cannot start is bad input, found in seconds.
         topology.start_app(topology.app(app))
-        runs = run_in_engines(specs, job, topology=topology)
+        runs = run_in_engines(specs, job, topology=topology, fetch_timeout=fetch_timeout)
         results = [result for engine_run in runs for result in engine_run.value or []]
         skipped, failures = split_engine_errors(runs, strict=unavailable_is_an_error(args))
         if args.json:

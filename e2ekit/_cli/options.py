@@ -7,6 +7,7 @@ import argparse
 from e2ekit._engines.base import ENGINE_NAMES
 from e2ekit._engines.selection import EngineSpec, parse_engine_specs
 from e2ekit._errors import UsageError
+from e2ekit._probing.session import FETCH_TIMEOUT, MAX_FETCH_TIMEOUT
 from e2ekit._serving.apps import load_app
 from e2ekit._serving.asgi import ASGIApp
 from e2ekit._serving.lifespan import STARTUP_TIMEOUT
@@ -16,8 +17,10 @@ from e2ekit._serving.upstream import REMOTE_OPT_IN
 __all__ = [
     "add_app_arguments",
     "add_engine_arguments",
+    "add_fetch_timeout_argument",
     "app_from",
     "engines_from",
+    "fetch_timeout_from",
     "topology_from",
     "unavailable_is_an_error",
 ]
@@ -52,6 +55,27 @@ def add_app_arguments(parser: argparse.ArgumentParser, *, flag: str | None = Non
         metavar="SECONDS",
         help=f"how long the app's lifespan startup may take (default: {STARTUP_TIMEOUT:g})",
     )
+
+
+def add_fetch_timeout_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--fetch-timeout",
+        type=float,
+        default=FETCH_TIMEOUT,
+        metavar="SECONDS",
+        help="how long each fetch may take before the page aborts it; an app that has not answered by then is "
+        f"reported as such (default: {FETCH_TIMEOUT:g})",
+    )
+
+
+def fetch_timeout_from(args: argparse.Namespace) -> float:
+    """The ``--fetch-timeout`` given, checked before any browser starts."""
+    timeout: float = args.fetch_timeout
+    if not 0 < timeout <= MAX_FETCH_TIMEOUT:
+        raise UsageError(
+            f"--fetch-timeout {timeout:g}: expected a number of seconds above 0, at most {MAX_FETCH_TIMEOUT:g}"
+        )
+    return timeout
 
 
 def app_from(args: argparse.Namespace) -> ASGIApp:

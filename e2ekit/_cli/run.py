@@ -9,7 +9,13 @@ import sys
 from pathlib import Path
 
 from e2ekit._cli.exit_codes import EXIT_ENGINE_ERROR
-from e2ekit._cli.options import add_engine_arguments, engines_from, unavailable_is_an_error
+from e2ekit._cli.options import (
+    add_engine_arguments,
+    add_fetch_timeout_argument,
+    engines_from,
+    fetch_timeout_from,
+    unavailable_is_an_error,
+)
 from e2ekit._errors import UsageError
 from e2ekit._reports import check_report_paths, render_matrix, write_html, write_junit, write_reports
 from e2ekit._reports.json_report import report_json
@@ -38,6 +44,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "paths", nargs="*", metavar="PATH", help=f"scenario files or directories (default: {DEFAULT_PATH})"
     )
     add_engine_arguments(parser)
+    add_fetch_timeout_argument(parser)
     parser.add_argument(
         "--report-dir", type=Path, metavar="DIR", help="write report.json, report.xml (JUnit) and report.html into DIR"
     )
@@ -50,9 +57,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def run(args: argparse.Namespace) -> int:
     scenarios = load_scenarios(args.paths or [DEFAULT_PATH])
     check_report_paths(args.report_dir, [path for path in (args.junit, args.html) if path is not None])
+    fetch_timeout = fetch_timeout_from(args)
     # Reported before the apps are shut down: an app failing at shutdown comes after the results (exit 4).
     with Topology() as topology:
-        result = run_scenarios(scenarios, engines_from(args), topology=topology)
+        result = run_scenarios(scenarios, engines_from(args), topology=topology, fetch_timeout=fetch_timeout)
         missing = "; ".join(str(error) for error in result.unavailable.values())
         if missing and unavailable_is_an_error(args):
             raise UsageError(missing)

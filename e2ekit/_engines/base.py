@@ -5,10 +5,11 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from e2ekit._engines.probe_script import ProbeCall, ProbeReply
 
-__all__ = ["ENGINE_NAMES", "Engine", "EngineInfo"]
+__all__ = ["ENGINE_NAMES", "Engine", "EngineInfo", "site_of"]
 
 ENGINE_NAMES = ("chromium", "firefox", "webkit")
 
@@ -39,6 +40,12 @@ class EngineInfo:
         return found if self.endpoint is None else {**found, "endpoint": self.endpoint}
 
 
+def site_of(url: str) -> str:
+    """The scheme and host of ``url``: the pages of visits are kept apart by it (a finer cut than the site)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname}"
+
+
 class Engine(ABC):
     """One launched browser with one page. Every method is called from the engine's own worker thread."""
 
@@ -46,7 +53,13 @@ class Engine(ABC):
 
     @abstractmethod
     def navigate(self, url: str, timeout: float) -> None:
-        """Load ``url`` as a top-level document in the page (the probe page, or a visit that sets cookies)."""
+        """Load ``url`` as a top-level document in the page that runs the probes (the probe page)."""
+
+    @abstractmethod
+    def visit(self, url: str, timeout: float) -> None:
+        """Load ``url`` as a top-level document in another page (tab) of the same cookie jar, as a user's visit that
+        sets cookies; the probe page keeps its document. One such page per site (``site_of``): a navigation within
+        a site keeps the page's renderer process, one to another site starts a new process in every engine."""
 
     @abstractmethod
     def run_probes(self, probes: list[ProbeCall], timeout: float) -> list[ProbeReply]:
@@ -57,11 +70,14 @@ class Engine(ABC):
         """Console messages by probe marker; waits up to ``timeout`` until each of ``markers`` has one."""
 
     @abstractmethod
-    def clear_cookies(self, origins: set[str], timeout: float) -> None:
-        """Forget every cookie, at least those of ``origins`` (served origins such as "http://localhost:41643").
+    def clear_cookies(self, origins: set[str], set_by: set[str], timeout: float) -> None:
+        """Forget every cookie, at least those of ``origins`` (the served origins a session used, such as
+        "http://localhost:41643"), of which ``set_by`` are those that may have set cookies.
 
-        Classic WebDriver deletes only the current document's cookies, so a backend may load each origin's
-        PAGE_PATH to delete them there; the caller then reloads the probe page.
+        Classic WebDriver deletes only the current document's cookies, so a backend may load CLEAR_COOKIES_PATH on
+        each host of ``set_by`` to delete them there, in the pages ``visit`` uses: the probe page keeps its document.
+        A cookie set in a third-party context is kept apart by the top-level site (Firefox), which is one of
+        ``origins``.
         """
 
     @abstractmethod

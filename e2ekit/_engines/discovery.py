@@ -39,7 +39,8 @@ class EngineAvailability:
     install_command: str | None = None
     reason: str | None = None
     endpoint: str | None = None
-    """The Playwright server that runs the engine (``E2EKIT_<NAME>=ws://...``); not contacted, so no version."""
+    """The Playwright server or WebDriver endpoint that runs the engine (``E2EKIT_<NAME>=ws://...`` or
+    ``http://...``); not contacted, so no version."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -53,7 +54,10 @@ def discover_engines() -> list[EngineAvailability]:
         try:
             plan = resolve_engine(EngineSpec(name), playwright_builds=lambda: builds)
         except (EngineUnavailable, EngineConfigError) as missing:
-            found.append(EngineAvailability(name, None, None, None, False, None, install_command(name), str(missing)))
+            # A configuration error (an executable that does not exist, an endpoint the browser could not use) is
+            # not fixed by installing anything.
+            command = install_command(name) if isinstance(missing, EngineUnavailable) else None
+            found.append(EngineAvailability(name, None, None, None, False, None, command, str(missing)))
             continue
         if plan.endpoint is not None:
             endpoint = display_endpoint(plan.endpoint)

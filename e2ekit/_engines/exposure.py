@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from e2ekit._errors import EngineConfigError
 
-__all__ = ["EXPOSE_VARIABLE", "Exposure", "exposure", "parse_exposure"]
+__all__ = ["EXPOSE_VARIABLE", "Exposure", "exposure", "is_exposure_requested", "parse_exposure"]
 
 EXPOSE_VARIABLE = "E2EKIT_EXPOSE"
 _CHUNK = 65536
@@ -78,6 +78,11 @@ def parse_exposure(text: str) -> tuple[str, int]:
 
 _exposures: dict[str, Exposure] = {}
 _lock = threading.Lock()
+
+
+def is_exposure_requested() -> bool:
+    """Whether ``E2EKIT_EXPOSE`` asks for an exposure (nothing is started or checked here)."""
+    return bool(os.environ.get(EXPOSE_VARIABLE, "").strip())
 
 
 def exposure() -> Exposure | None:

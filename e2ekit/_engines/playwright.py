@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import threading
 from functools import cache
 from importlib.util import find_spec
 from typing import Any
 
 import psutil
-from playwright.sync_api import ConsoleMessage, Error, Playwright, sync_playwright
+from playwright.sync_api import ConsoleMessage, Error, Page, Playwright, sync_playwright
 
-from e2ekit._engines.base import ENGINE_NAMES, Engine, EngineInfo
+from e2ekit._engines.base import ENGINE_NAMES, Engine, EngineInfo, site_of
 from e2ekit._engines.orphans import browser_directories, kill_and_wait, with_descendants
 from e2ekit._engines.playwright_remote import (
     REMOTE_BACKEND,
@@ -102,6 +103,8 @@ class PlaywrightEngine(Engine):
                 self.processes.remove_on_close(directory)
             self._context = self._browser.new_context(**chromium_context_options())
             self._page = self._context.new_page()
+            self._visit_pages: dict[str, Page] = {}
+            """The visits' pages by site (see Engine.visit), each opened on its first visit."""
         except BaseException:
             self.close()
             raise
@@ -119,8 +122,17 @@ class PlaywrightEngine(Engine):
             self._console.append((message.text, message.location.get("url", "")))
 
     def navigate(self, url: str, timeout: float) -> None:
+        self._load(self._page, url, timeout)
+
+    def visit(self, url: str, timeout: float) -> None:
+        site = site_of(url)
+        if site not in self._visit_pages:
+            self._visit_pages[site] = self._context.new_page()
+        self._load(self._visit_pages[site], url, timeout)
+
+    def _load(self, page: Page, url: str, timeout: float) -> None:
         try:
-            self._page.goto(url, timeout=timeout * 1000, wait_until="load")
+            page.goto(url, timeout=timeout * 1000, wait_until="load")
         except Error as error:
             if self.info.endpoint is None or UNREACHED_BY_TUNNEL not in str(error):
                 raise
@@ -152,7 +164,7 @@ class PlaywrightEngine(Engine):
         with self._console_lock:
             return markers_in(*(f"{text} {url}" for text, url in self._console))
 
-    def clear_cookies(self, origins: set[str], timeout: float) -> None:
+    def clear_cookies(self, origins: set[str], set_by: set[str], timeout: float) -> None:
         self._context.clear_cookies()
 
     def abort(self, timeout: float) -> None:
@@ -189,8 +201,14 @@ def _arguments(process: psutil.Process) -> list[str]:
 
 @cache
 def installed_playwright_builds() -> dict[str, str]:
-    """Engine name -> executable, for each of Playwright's own builds that is installed (~0.4 s, once per process:
-    resolving a spec and ``e2ekit browsers`` ask it, and the builds do not change during a run)."""
+    """Engine name -> executable, for each of Playwright's own builds that is installed (once per process:
+    resolving a spec and ``e2ekit browsers`` ask it, and the builds do not change during a run).
+
+    Only Playwright's Node driver knows the executables' paths (~0.4 s to start it); when its browser registry
+    certainly holds no browser, the answer is known without it.
+    """
+    if _registry_is_empty():
+        return {}
     found: dict[str, str] = {}
     failure: list[Exception] = []
 
@@ -214,6 +232,37 @@ def installed_playwright_builds() -> dict[str, str]:
     if failure:
         raise failure[0]
     return found
+
+
+_REGISTRY_VARIABLE = "PLAYWRIGHT_BROWSERS_PATH"
+
+
+def _registry_is_empty() -> bool:
+    """Whether Playwright's browser registry (its default directory on Linux) certainly holds no browser build.
+
+    False whenever unsure: the registry is moved by an environment variable (which Playwright also reads in npm's
+    forms), the browsers sit inside the package, or the platform is another.
+    """
+    names = (
+        _REGISTRY_VARIABLE,
+        f"npm_config_{_REGISTRY_VARIABLE.lower()}",
+        f"npm_package_config_{_REGISTRY_VARIABLE.lower()}",
+    )
+    if not sys.platform.startswith("linux") or any(name in os.environ for name in names):
+        return False
+    spec = find_spec("playwright")
+    if spec is None or spec.origin is None:
+        return False
+    if os.path.exists(os.path.join(os.path.dirname(spec.origin), "driver", "package", ".local-browsers")):
+        return False
+    cache_home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    try:
+        entries = os.listdir(os.path.join(cache_home, "ms-playwright"))
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return not any(entry.startswith(ENGINE_NAMES) for entry in entries)
 
 
 def playwright_build_version(name: str) -> str | None:

@@ -120,6 +120,7 @@ def _without_launch_options(endpoint: str) -> tuple[str, dict[str, Any]]:
 
 def display_endpoint(url: str) -> str:
     """``url`` as results and messages show it: without its query, where a browser farm's URL may carry an access
-    token (``?token=...``)."""
+    token (``?token=...``), and without the credentials a WebDriver farm's URL may carry (``https://user:key@...``)."""
     parts = urlsplit(url)
-    return parts._replace(query="…" if parts.query else "", fragment="").geturl()
+    netloc = f"…@{parts.netloc.rpartition('@')[2]}" if "@" in parts.netloc else parts.netloc
+    return parts._replace(netloc=netloc, query="…" if parts.query else "", fragment="").geturl()

@@ -1,8 +1,8 @@
-// Runs each probe's fetch() in order and reports what JavaScript could observe. Probes run one after another, not
-// concurrently, so a cookie one probe sets is deterministically visible (or not) to the next.
+// Runs each probe's fetch() and reports what JavaScript could observe, in the order of `probes`. The probes of one
+// chain (one session's batch) run one after another, so a cookie one probe sets is deterministically visible (or
+// not) to the next; chains run side by side (sessions that set no cookie: e2ekit._probing.session.run_batches).
 async (probes) => {
-  const outcomes = [];
-  for (const probe of probes) {
+  const run = async (probe) => {
     const init = {
       method: probe.method,
       headers: probe.headers,
@@ -35,7 +35,18 @@ async (probes) => {
       clearTimeout(timer);
     }
     outcome.duration_ms = performance.now() - started;
-    outcomes.push(outcome);
-  }
+    return outcome;
+  };
+  const outcomes = new Array(probes.length);
+  const chains = new Map();
+  probes.forEach((probe, index) => {
+    if (!chains.has(probe.chain)) chains.set(probe.chain, []);
+    chains.get(probe.chain).push(index);
+  });
+  await Promise.all(
+    [...chains.values()].map(async (indices) => {
+      for (const index of indices) outcomes[index] = await run(probes[index]);
+    }),
+  );
   return outcomes;
 }

@@ -21,6 +21,8 @@ class ProbeCall(TypedDict):
     redirect: str
     timeout_ms: int
     body_limit: int
+    chain: int
+    """Probes of one chain run one after another, in order; chains run side by side."""
 
 
 class ProbeReply(TypedDict):

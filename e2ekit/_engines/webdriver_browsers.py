@@ -41,12 +41,16 @@ _MINIBROWSER_PATTERNS = (
 
 @dataclass(frozen=True)
 class WebDriverBrowser:
-    """One browser reachable through a WebDriver server: ``product`` is firefox, webkitgtk or safari."""
+    """One browser reachable through a WebDriver server: ``product`` is firefox, webkitgtk or safari, driven
+    through a driver the engine starts; or, with ``endpoint``, firefox, webkit or chrome at a WebDriver endpoint
+    that runs elsewhere (e2ekit._engines.webdriver_remote), and ``driver`` is its URL."""
 
     engine: str
     product: str
     executable: str | None
     driver: str
+    endpoint: str | None = None
+    """The URL of a running WebDriver endpoint (a Selenium Grid, safaridriver on a Mac); None: a local driver."""
 
     @property
     def bidi(self) -> bool:

@@ -19,6 +19,7 @@ from e2ekit._engines.processes import ProcessSession
 from e2ekit._engines.proxy_settings import ProxySettings
 from e2ekit._engines.selection import EngineSpec, resolve_engine
 from e2ekit._errors import EngineError, EngineInterrupted
+from e2ekit._phases import phase
 
 __all__ = [
     "ABORT_TIMEOUT",
@@ -119,7 +120,8 @@ class EngineWorker:
         self._stop.on_request(self.interrupt)
         launched = self._start(lambda: launch(self.processes))
         try:
-            self._engine = self._launched = self._wait(launched, launch_timeout, "start")
+            with phase("launch", name):
+                self._engine = self._launched = self._wait(launched, launch_timeout, "start")
         except BaseException:
             # The launch may still be under way on the engine's thread: kill what it started so far, close what it
             # returns should it finish anyway, and let the thread end.
@@ -168,13 +170,21 @@ class EngineWorker:
         if self._document == url:
             return
         self._document = None
-        self.call(lambda engine: engine.navigate(url, timeout), timeout + 5, what)
+        with phase("navigation", self.name):
+            self.call(lambda engine: engine.navigate(url, timeout), timeout + 5, what)
         self._document = url
 
-    def clear_cookies(self, origins: set[str], timeout: float) -> None:
-        """Forget the cookies of ``origins``; a backend may navigate to do it, so the document is unknown after."""
-        self._document = None
-        self.call(lambda engine: engine.clear_cookies(origins, timeout), timeout * 3, "clear cookies")
+    def visit(self, url: str, timeout: float, what: str) -> None:
+        """Load ``url`` top-level in a page of the engine's own (one per site), as a user's visit; the probe page
+        keeps its document."""
+        with phase("navigation", self.name):
+            self.call(lambda engine: engine.visit(url, timeout), timeout + 5, what)
+
+    def clear_cookies(self, origins: set[str], set_by: set[str], timeout: float) -> None:
+        """Forget the cookies of ``origins`` (``set_by`` set them: see Engine.clear_cookies); the probe page keeps
+        its document."""
+        with phase("cookie clearing", self.name):
+            self.call(lambda engine: engine.clear_cookies(origins, set_by, timeout), timeout * 3, "clear cookies")
 
     def _start(self, action: Callable[[], T]) -> concurrent.futures.Future[T]:
         future: concurrent.futures.Future[T] = concurrent.futures.Future()
@@ -202,10 +212,11 @@ class EngineWorker:
         """Close the engine on its thread, within ``timeout`` (``ABORT_TIMEOUT`` once interrupted), then kill
         whatever of it is left; the thread ends once it has nothing more to do."""
         engine, self._engine = self._engine, None
-        if engine is not None:
-            closing = self._start(engine.close)
-            concurrent.futures.wait([closing], ABORT_TIMEOUT if self.interrupted else timeout)
-        self.processes.close()
+        with phase("close", self.name):
+            if engine is not None:
+                closing = self._start(engine.close)
+                concurrent.futures.wait([closing], ABORT_TIMEOUT if self.interrupted else timeout)
+            self.processes.close()
         self._tasks.put(None)
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from e2ekit._frameworks.policy import Change, CorsPolicy, Setting
-from e2ekit._standard import OPAQUE_ORIGIN, Check, Facts, Failure, OriginSlip, origin_slip
+from e2ekit._standard import OPAQUE_ORIGIN, Check, Facts, Failure, OriginSlip, header_defect, origin_slip, shown_value
 
 if TYPE_CHECKING:
     from e2ekit._frameworks.base import Framework
@@ -92,7 +92,7 @@ def changes_for(framework: Framework, failure: Failure, policy: CorsPolicy) -> l
         wildcard = [Change(Setting.ORIGINS, origin, replaces="*")] if _allows_all(policy) else []
         return [*wildcard, Change(Setting.CREDENTIALS)]
     if suffix == "missing-allow-origin":
-        if facts.error or not facts.responded or not policy.installed:
+        if facts.error or not policy.installed:
             return []
         refused = _refused_changes(framework, facts, policy)
         if refused or policy.allows_origin(origin):
@@ -245,9 +245,33 @@ def _no_cors_method(framework: Framework, facts: Facts, policy: CorsPolicy) -> s
     return "use mode 'cors' and " + framework.word(Change(Setting.METHODS, facts.method or ""), policy)
 
 
+def _no_response(framework: Framework, facts: Facts, policy: CorsPolicy) -> str | None:
+    name, value = facts.response_header, facts.value or ""
+    if name is not None:
+        if header_defect(name, "") is not None:  # the name itself cannot be sent
+            return f"send the header under a valid name: '{shown_value(name)}' is not a token"
+        fix = (
+            f"make the app set {name} to a value a server can send: '{shown_value(value)}' {header_defect(name, value)}"
+        )
+        if "\r" in value or "\n" in value:
+            fix += "; send a second header as a header of its own, not after a line break in a value"
+        return fix
+    if facts.error is not None:
+        return None  # the server refused the response for a reason e2ekit does not word: the detail quotes it
+    request = (
+        f"the preflight OPTIONS {_path_of(facts.url)}" if facts.preflight else f"{facts.method} {_path_of(facts.url)}"
+    )
+    return (
+        f"make the app answer {request}: its handler blocks or never returns (a blocking call such as time.sleep, "
+        "a lock or a read without a timeout, or an await that never completes); if it is only slow, allow it longer "
+        "with the fetch timeout"
+    )
+
+
 _REQUEST_FIXES = {
     Check.REDIRECT_NOT_ALLOWED: _redirect_not_allowed,
     Check.NO_CORS_METHOD: _no_cors_method,
+    Check.NO_RESPONSE: _no_response,
 }
 
 
@@ -257,11 +281,6 @@ def _missing_fix(framework: Framework, failure: Failure, policy: CorsPolicy) -> 
     status = facts.status
     if facts.error:
         return framework.exception(facts.error, status or 500)
-    if not facts.responded:
-        return (
-            "the app finished without responding and the server's own 500 carries no CORS headers: make the "
-            "endpoint return a response"
-        )
     if facts.preflight and status in (404, 405):
         return f"{framework.install(origin, policy)}: the {status} shows that nothing answered the OPTIONS preflight"
     if not policy.installed:

@@ -16,8 +16,9 @@ Headers = tuple[tuple[str, str], ...]
 class Exchange:
     """A request that reached the target server and what was answered to it.
 
-    ``status`` is None when the app finished without starting a response. ``error`` names an exception the app
-    raised (``"ValueError: boom"``); the recorder then answers 500 itself if nothing had been sent yet.
+    ``status`` is None while no response has been sent: the app has not answered (yet), or the server could not send
+    the response it started (``unsent_headers``). ``error`` names an exception the app raised (``"ValueError: boom"``);
+    the recorder then answers 500 itself if nothing had been sent yet.
     """
 
     method: str
@@ -30,6 +31,9 @@ class Exchange:
     error: str | None = None
     response_body: str = ""
     """The first BODY_EXCERPT characters of a text response body ("Disallowed CORS method")."""
+    unsent_headers: Headers = ()
+    """The headers of a response the app started that the server could not send (a value holding CR, LF or NUL):
+    nothing was sent, and ``error`` holds the server's refusal."""
 
     def request_header(self, name: str) -> str | None:
         """The request header ``name`` (case-insensitive), repeated values joined with ", "."""
@@ -72,7 +76,9 @@ class Exchange:
         outcome = "no response" if self.status is None else str(self.status)
         if self.response_body and len(self.response_body) <= 80 and "\n" not in self.response_body:
             outcome += f" {self.response_body}"
-        if self.error:
+        if self.unsent_headers:
+            outcome += f", the server could not send the app's response ({self.error})"
+        elif self.error:
             outcome += f", app raised {self.error}"
         return f"{self.method} {target} -> {outcome}"
 

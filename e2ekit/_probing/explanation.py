@@ -7,12 +7,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin
 
 from e2ekit._errors import NoWordingError
 from e2ekit._frameworks import detect
 from e2ekit._probing.exchange import Exchange
 from e2ekit._probing.probe import Probe
-from e2ekit._standard import find_caveats, known_deviation, predict
+from e2ekit._standard import (
+    Check,
+    find_caveats,
+    is_redirect,
+    known_deviation,
+    location,
+    predict,
+    stricter_deviation,
+)
 from e2ekit._wordings import ENGINES, render
 
 __all__ = ["CaveatNote", "Explanation", "explain"]
@@ -76,15 +85,17 @@ def explain(
     app: object = None,
     readable: Sequence[str] | None = None,
     earlier: Sequence[Exchange] = (),
+    aborted_after: float | None = None,
 ) -> Explanation:
     """Explain one probe from what the wire recorder saw, in ``engine``, whose verdict was ``engine_allowed``.
 
     ``app`` is the app under test: the fix names the settings of the CORS implementation that serves it (without
     one, the response headers to send). ``readable`` are the response header names JavaScript could read (the
     model's when None); ``earlier`` the exchanges of the session before this probe, whose Set-Cookie lines say
-    which cookies the request should have carried.
+    which cookies the request should have carried; ``aborted_after`` the fetch timeout, when the page aborted the
+    fetch at it.
     """
-    prediction = predict(probe, page_origin, target_url, exchanges)
+    prediction = predict(probe, page_origin, target_url, exchanges, aborted_after=aborted_after)
     check = None if prediction.check is None else str(prediction.check)
     failure = prediction.failure
     setup = detect(app)
@@ -98,22 +109,77 @@ def explain(
         readable=readable,
         earlier=earlier,
     )
+    notes = tuple(CaveatNote(str(c.kind), c.detail, setup.caveat_advice(c)) for c in caveats)
+    if not engine_allowed and check in (None, Check.NOT_SENT):
+        stricter = _stricter(engine, page_origin, target_url, exchanges)
+        if stricter is not None:
+            return _stricter_explanation(stricter, engine, probe, page_origin, target_url, exchanges, notes)
+    agrees = engine_allowed == prediction.allowed
     return Explanation(
         allowed=prediction.allowed,
         check=check,
         detail=prediction.detail,
         fix=None if failure is None else setup.advice(failure),
-        agrees=engine_allowed == prediction.allowed,
-        engine_behaviour=None if engine_allowed == prediction.allowed else _departure(check, engine),
+        agrees=agrees,
+        engine_behaviour=None if agrees else _departure(check, engine),
         messages={} if check is None else _messages(check, probe, page_origin, target_url, exchanges),
-        caveats=tuple(CaveatNote(str(c.kind), c.detail, setup.caveat_advice(c)) for c in caveats),
+        caveats=notes,
     )
 
 
+def _stricter(
+    engine: str, page_origin: str, target_url: str, exchanges: Sequence[Exchange]
+) -> tuple[Check, str] | None:
+    """A known rule by which ``engine`` blocks, before sending, a request the standard lets through, and the URL it
+    refused: the standard names no check there (or only that nothing was sent)."""
+    urls = _urls(target_url, exchanges)
+    check = stricter_deviation(engine, page_origin, urls[-1:])
+    return None if check is None else (check, urls[-1])
+
+
+_STANDARD_LETS_THROUGH = {
+    Check.MIXED_CONTENT: "http on a loopback host, which the Fetch standard lets an https page fetch (a loopback host "
+    "is potentially trustworthy, so the request is not mixed content)",
+}
+"""Why the standard lets through what an engine blocks by a known stricter rule (``stricter_deviation``)."""
+
+
+def _stricter_explanation(
+    stricter: tuple[Check, str],
+    engine: str,
+    probe: Probe,
+    page_origin: str,
+    target_url: str,
+    exchanges: Sequence[Exchange],
+    caveats: tuple[CaveatNote, ...],
+) -> Explanation:
+    check, url = stricter
+    return Explanation(
+        allowed=True,
+        check=None,
+        detail=f"nothing reached the server for '{url}', {_STANDARD_LETS_THROUGH[check]}",
+        fix=None,
+        agrees=False,
+        engine_behaviour=_departure(check, engine),
+        messages=_messages(check, probe, page_origin, target_url, exchanges, engines=(engine,)),
+        caveats=caveats,
+    )
+
+
+def _urls(target_url: str, exchanges: Sequence[Exchange]) -> list[str]:
+    """The URLs the fetch went to: the target, then each redirect's target."""
+    return [target_url] + [urljoin(e.url, location(e) or "") for e in exchanges if is_redirect(e)]
+
+
 def _messages(
-    check: str, probe: Probe, page_origin: str, target_url: str, exchanges: Sequence[Exchange]
+    check: str,
+    probe: Probe,
+    page_origin: str,
+    target_url: str,
+    exchanges: Sequence[Exchange],
+    engines: Sequence[str] = ENGINES,
 ) -> dict[str, str]:
-    """The failure as each engine's console words it, from the values the exchanges hold."""
+    """The failure as each of ``engines`` words it in the console, from the values the exchanges hold."""
     preflight = next((e for e in exchanges if e.is_preflight), None)
     relevant = (
         preflight
@@ -133,8 +199,10 @@ def _messages(
         ) or relevant.response_header("location")
     refused = preflight.refused_request_headers if preflight else []
     values["header"] = next(iter(refused or [name for name, _ in probe.headers]), None)
+    if check == Check.MIXED_CONTENT:  # blocked before it was sent: the message names the URL that was refused
+        values["url"] = _urls(target_url, exchanges)[-1]
     messages: dict[str, str] = {}
-    for engine in ENGINES:
+    for engine in engines:
         try:
             messages[engine] = render(check, engine, **values)
         except (NoWordingError, ValueError):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from e2ekit._engines.base import EngineInfo
+from e2ekit._errors import EngineInterrupted
 from e2ekit._probing.exchange import Exchange, Headers
 from e2ekit._probing.explanation import Explanation
 from e2ekit._probing.origins import SiteRelation
@@ -16,9 +17,13 @@ __all__ = ["ProbeResult", "Verdict", "caveat_lines"]
 
 
 class Verdict(str, enum.Enum):
+    """What a probe gave: the browser's verdict (ALLOWED, BLOCKED), or none because the engine failed (ENGINE ERROR)
+    or the run was stopped first (INTERRUPTED: Ctrl-C, SIGTERM)."""
+
     ALLOWED = "ALLOWED"
     BLOCKED = "BLOCKED"
     ENGINE_ERROR = "ENGINE ERROR"
+    INTERRUPTED = "INTERRUPTED"
 
     def __str__(self) -> str:
         return self.value
@@ -97,11 +102,13 @@ class ProbeResult:
         ]
         if self.engine_error:
             lines.append(f"  engine error: {self.engine_error}")
+        if self.verdict is Verdict.INTERRUPTED:
+            lines.append(f"  {EngineInterrupted.of(self.engine.name)}")
         if self.js_error:
             lines.append(f"  JavaScript: {self.js_error}")
         elif self.status is not None:
             lines.append(f"  JavaScript: status {self.status}, type {self.response_type}")
-        if self.console is None:
+        if self.console is None and self.verdict is not Verdict.INTERRUPTED:
             worded = self.explanation.messages.get(self.engine.name) if self.explanation and not self.allowed else None
             worded_text = f"; it words this failure as: {_continued(worded)}" if worded else ""
             lines.append(f"  console: capture unavailable in this engine{worded_text}")
@@ -133,7 +140,11 @@ class ProbeResult:
     def __repr__(self) -> str:
         # Short enough for pytest's assertion line (it truncates near 240 characters); the plugin adds the full
         # str() of every result to the report of a failed test.
-        reason = self.engine_error or self.js_error or f"status {self.status}"
+        reason = (
+            self.engine_error
+            or self.js_error
+            or ("interrupted" if self.verdict is Verdict.INTERRUPTED else f"status {self.status}")
+        )
         wire = "; ".join(exchange.describe() for exchange in self.exchanges) or "nothing reached the target"
         return (
             f"<{self.verdict} {self.engine.name}: {self.probe.method} {self.target_url} from {self.page_origin}, "
@@ -188,5 +199,6 @@ def _exchange_json(exchange: Exchange) -> dict[str, Any]:
         "request_headers": [list(pair) for pair in exchange.request_headers],
         "status": exchange.status,
         "response_headers": [list(pair) for pair in exchange.response_headers],
+        "unsent_headers": [list(pair) for pair in exchange.unsent_headers],
         "error": exchange.error,
     }

@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 from e2ekit._engines.selection import EngineSpec
 from e2ekit._engines.worker import EngineWorker, StopRequest, launch_engine
 from e2ekit._errors import EngineError, EngineInterrupted
-from e2ekit._probing.session import Session
+from e2ekit._probing.session import FETCH_TIMEOUT, Session
 from e2ekit._serving.topology import Topology
 
 __all__ = ["STOP_TIMEOUT", "EngineRun", "Interruption", "results_kept_on_interrupt", "run_in_engines"]
@@ -86,11 +86,12 @@ def run_in_engines(
     *,
     topology: Topology,
     launch_args: dict[str, Any] | None = None,
+    fetch_timeout: float = FETCH_TIMEOUT,
 ) -> list[EngineRun[T]]:
     """Launch each engine and call ``job(new_session)`` with it; engines run side by side.
 
-    A job creates the sessions it needs with ``new_session()``; they are closed when the job returns. A job that
-    finds ``session.engine.interrupted`` should stop and return what it has.
+    A job creates the sessions it needs with ``new_session()`` (each with ``fetch_timeout``); they are closed when
+    the job returns. A job that finds ``session.engine.interrupted`` should stop and return what it has.
     """
     interruption = _interruption
     if interruption is not None and interruption.signal is not None:
@@ -108,7 +109,7 @@ def run_in_engines(
 
     def run_one(index: int, spec: EngineSpec) -> None:
         try:
-            _run_engine(spec, job, topology, launch_args, stop, lambda run: record(index, run))
+            _run_engine(spec, job, topology, launch_args, stop, lambda run: record(index, run), fetch_timeout)
         except BaseException as error:  # a job's own failure: raised again on the calling thread
             failures.append(error)
         finally:
@@ -147,6 +148,7 @@ def _run_engine(
     launch_args: dict[str, Any] | None,
     stop: StopRequest,
     record: Callable[[EngineRun[T]], None],
+    fetch_timeout: float,
 ) -> None:
     """Launch, run the job, ``record`` its result before closing the engine (an interrupted run may not wait for
     the close), then close."""
@@ -158,7 +160,7 @@ def _run_engine(
     sessions: list[Session] = []
 
     def new_session() -> Session:
-        sessions.append(Session(worker, topology))
+        sessions.append(Session(worker, topology, fetch_timeout=fetch_timeout))
         return sessions[-1]
 
     try:

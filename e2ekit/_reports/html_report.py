@@ -23,6 +23,7 @@ from e2ekit._reports.rows import (
     engine_error_text,
     engine_infos,
     engine_tallies,
+    interruption_text,
     ordered_engines,
     probe_rows,
 )
@@ -34,16 +35,19 @@ if TYPE_CHECKING:
 __all__ = ["EngineCell", "MatrixRow", "Tally", "WireRow", "cell_kind", "is_web_link", "render_html", "write_html"]
 
 TEMPLATE = "report.html.j2"
-_MARKS = {"pass": "✓", "mismatch": "✗", "error": "!"}
+_MARKS = {"pass": "✓", "mismatch": "✗", "error": "!", "interrupted": "–"}
 # Request headers that make or answer a CORS decision; the rest (user-agent, accept, ...) would bury them.
 _CORS_REQUEST_HEADERS = ("origin", "access-control-request-method", "access-control-request-headers")
 _ANSWERS = "access-control-"
 
 
 def cell_kind(outcome: ProbeOutcome) -> str:
-    """The cell's colour class: ``error`` (no verdict), ``mismatch`` (an expectation not met) or ``pass``."""
+    """The cell's colour class: ``error`` (no verdict), ``interrupted`` (the run stopped first), ``mismatch`` (an
+    expectation not met) or ``pass``."""
     if engine_error_text(outcome) is not None:
         return "error"
+    if interruption_text(outcome) is not None:
+        return "interrupted"
     return "mismatch" if outcome.mismatches else "pass"
 
 
@@ -102,6 +106,8 @@ class EngineCell:
     kind: str
     error: str | None
     """Why the engine produced no verdict (``engine_error_text``), or None."""
+    interruption: str | None = None
+    """Why there is no verdict when the run was stopped first (``interruption_text``), or None."""
 
     @property
     def result(self) -> ProbeResult | None:
@@ -117,6 +123,8 @@ class EngineCell:
         outcome = self.outcome
         if self.error is not None:
             return self.error.partition("\n")[0]
+        if self.interruption is not None:
+            return "the run was stopped first"
         if not outcome.mismatches:
             return ""
         # A wrong verdict says what was expected; otherwise the verdict was right and a wire expectation failed.
@@ -187,7 +195,8 @@ def _matrix_row(number: int, row: ProbeRow, engines: list[str]) -> MatrixRow:
         outcome = row.cells.get(engine)
         cell = None
         if outcome is not None:
-            cell = EngineCell(outcome, f"detail-{number}-{column}", cell_kind(outcome), engine_error_text(outcome))
+            kind, error, stopped = cell_kind(outcome), engine_error_text(outcome), interruption_text(outcome)
+            cell = EngineCell(outcome, f"detail-{number}-{column}", kind, error, stopped)
         cells.append(cell)
     return MatrixRow(row, number, tuple(cells))
 
@@ -197,13 +206,15 @@ def _tallies(outcomes: Sequence[ProbeOutcome], engines: list[str], rows: list[Pr
     tallies = []
     for tally in engine_tallies(outcomes, engines):
         info = infos[tally.engine]
-        counts = (
+        counts: tuple[tuple[str, int, str], ...] = (
             ("probes", tally.probes, "probes"),
             ("passed", tally.passed, "passed"),
             ("mismatched", tally.mismatched, "mismatched"),
             ("engine errors", tally.engine_errors, "errors"),
             ("disagree with header-only", tally.disagreements, "disagreements"),
         )
+        if tally.interrupted:
+            counts += (("interrupted", tally.interrupted, "interrupted"),)
         subtitle = "did not run" if info is None else f"{info.version} ({info.backend})"
         tallies.append(Tally(tally.engine, subtitle, counts))
     allowed = sum(row.baseline.verdict is Verdict.ALLOWED for row in rows)

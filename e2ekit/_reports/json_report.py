@@ -17,8 +17,9 @@ from e2ekit._scenarios.outcome import ProbeOutcome
 __all__ = ["REPORT_FORMAT", "REPORT_VERSION", "report_json", "write_json"]
 
 REPORT_FORMAT = "e2ekit-report"
-REPORT_VERSION = 2
-"""Raised when a field changes meaning or goes away, so tools reading old reports can tell."""
+REPORT_VERSION = 3
+"""Raised when a field changes meaning or goes away, so tools reading old reports can tell. 3: a probe the run was
+stopped before has the verdict INTERRUPTED (it was ENGINE ERROR with an "interrupted:" engine error)."""
 
 
 def _e2ekit_version() -> str | None:
@@ -54,6 +55,7 @@ def report_json(outcomes: Sequence[ProbeOutcome]) -> dict[str, Any]:
             "mismatched": sum(tally.mismatched for tally in tallies.values()),
             "engine_errors": sum(tally.engine_errors for tally in tallies.values()),
             "disagreements": sum(tally.disagreements for tally in tallies.values()),
+            "interrupted": sum(tally.interrupted for tally in tallies.values()),
             "header_only": {"allowed": header_only_allowed, "blocked": len(rows) - header_only_allowed},
         },
         "outcomes": [outcome.to_json() for outcome in ordered],

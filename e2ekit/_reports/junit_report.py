@@ -13,6 +13,7 @@ from e2ekit._reports.rows import (
     describe_probe,
     engine_error_text,
     engine_infos,
+    interruption_text,
     ordered_engines,
     sorted_outcomes,
 )
@@ -64,7 +65,11 @@ def _testcase(outcome: ProbeOutcome) -> ET.Element:
         time=f"{duration:.3f}",
     )
     error = engine_error_text(outcome)
-    if error is not None and outcome.result is None:
+    stopped = interruption_text(outcome)
+    if stopped is not None:
+        # The run was stopped (Ctrl-C, SIGTERM) before the probe got a verdict: not tested, not failed.
+        ET.SubElement(case, "skipped", message=stopped)
+    elif error is not None and outcome.result is None:
         # The engine never ran the probe (not installed, failed to start): the probe was not tested.
         ET.SubElement(case, "skipped", message=error)
     elif error is not None:

@@ -13,6 +13,7 @@ from e2ekit._reports.rows import (
     counted,
     engine_error_text,
     engine_tallies,
+    interruption_text,
     probe_rows,
 )
 from e2ekit._scenarios.outcome import ProbeOutcome
@@ -43,15 +44,19 @@ def visible(text: str) -> str:
 
 
 def cell_label(outcome: ProbeOutcome) -> str:
-    """``ALLOWED``, ``BLOCKED`` or ``ENGINE ERROR``; marked with `` !`` when an expectation was not met."""
+    """``ALLOWED``, ``BLOCKED``, ``ENGINE ERROR`` or ``INTERRUPTED``; marked with `` !`` when an expectation was not
+    met."""
     marked = bool(outcome.mismatches) and engine_error_text(outcome) is None
     return str(outcome.verdict) + (MISMATCH_MARK if marked else "")
 
 
 def cell_color(outcome: ProbeOutcome) -> str:
-    """Magenta: no verdict; red: an expectation not met; yellow: the header-only check says otherwise."""
+    """Magenta: no verdict; dim: the run stopped first; red: an expectation not met; yellow: the header-only check
+    says otherwise."""
     if engine_error_text(outcome) is not None:
         return MAGENTA
+    if interruption_text(outcome) is not None:
+        return DIM
     if outcome.mismatches:
         return RED
     return YELLOW if outcome.disagrees_with_baseline else GREEN
@@ -155,7 +160,8 @@ def _row_notes(row: ProbeRow, color: bool) -> list[str]:
         explanation = outcome.result.explanation if outcome.result is not None else None
         if outcome.disagrees_with_model and explanation is not None:
             predicted = "ALLOWED" if explanation.allowed else "BLOCKED"
-            note = f"= {engine}: {outcome.verdict}; the Fetch standard predicts {predicted} ({explanation.check})"
+            check = f" ({explanation.check})" if explanation.check else ""
+            note = f"= {engine}: {outcome.verdict}; the Fetch standard predicts {predicted}{check}"
             notes += _wrapped(f"{note}: {explanation.engine_behaviour}", DIM, color, indent="  ")
     for text, engines in _caveats(row).items():
         notes += _wrapped(f"? {', '.join(engines)}: {text}", DIM, color, indent="  ")
@@ -191,6 +197,11 @@ def _engine_error_lines(outcomes: Sequence[ProbeOutcome], engines: Sequence[str]
     lines = []
     for (engine, error), count in sorted(counts.items(), key=lambda item: (engines.index(item[0][0]), item[0][1])):
         lines += _wrapped(f"{engine}: ENGINE ERROR in {counted(count, 'probe')}: {error}", MAGENTA, color)
+    for engine in engines:
+        stopped = [text for outcome in outcomes if outcome.engine == engine and (text := interruption_text(outcome))]
+        if stopped:
+            why = stopped[0].removeprefix("interrupted: ")
+            lines += _wrapped(f"{engine}: INTERRUPTED in {counted(len(stopped), 'probe')}: {why}", DIM, color)
     return lines
 
 
@@ -210,6 +221,8 @@ def _summary_lines(
             (counted(tally.engine_errors, "engine error"), MAGENTA if tally.engine_errors else None),
             (f"{tally.disagreements} disagree with header-only", YELLOW if tally.disagreements else None),
         ]
+        if tally.interrupted:
+            counts.append((f"{tally.interrupted} interrupted", DIM))
         parts = [f"{visible(tally.engine):<{name_width}}", *(_paint(text, code, color) for text, code in counts)]
         lines.append(GAP.join(parts))
     departures = {engine: _model_departures(outcomes, engine) for engine in engines}

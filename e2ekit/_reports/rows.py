@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from e2ekit._engines.base import ENGINE_NAMES, EngineInfo
+from e2ekit._errors import EngineInterrupted
 from e2ekit._probing.probe import Probe
 from e2ekit._probing.result import Verdict
 from e2ekit._scenarios.model import Scenario, ScenarioProbe
@@ -20,6 +21,7 @@ __all__ = [
     "engine_error_text",
     "engine_infos",
     "engine_tallies",
+    "interruption_text",
     "ordered_engines",
     "probe_rows",
     "sorted_outcomes",
@@ -60,6 +62,13 @@ def engine_error_text(outcome: ProbeOutcome) -> str | None:
     if outcome.result is not None and outcome.result.verdict is Verdict.ENGINE_ERROR:
         return outcome.result.engine_error or "the engine failed without a message"
     return None
+
+
+def interruption_text(outcome: ProbeOutcome) -> str | None:
+    """Why the probe has no verdict when the run was stopped before it got one, else None."""
+    if outcome.verdict is not Verdict.INTERRUPTED:
+        return None
+    return str(EngineInterrupted.of(outcome.engine))
 
 
 def ordered_engines(outcomes: Iterable[ProbeOutcome]) -> list[str]:
@@ -149,6 +158,8 @@ class EngineTally:
     engine_errors: int
     disagreements: int
     """Probes where the engine's verdict and the header-only check disagree."""
+    interrupted: int = 0
+    """Probes the run was stopped before (Ctrl-C, SIGTERM): no verdict, and no engine error either."""
 
     def to_json(self) -> dict[str, int]:
         return {
@@ -157,6 +168,7 @@ class EngineTally:
             "mismatched": self.mismatched,
             "engine_errors": self.engine_errors,
             "disagreements": self.disagreements,
+            "interrupted": self.interrupted,
         }
 
 
@@ -174,6 +186,7 @@ def engine_tallies(outcomes: Sequence[ProbeOutcome], engines: Sequence[str]) -> 
                 mismatched=sum(bool(outcome.mismatches) and not error for outcome, error in zip(mine, failed)),
                 engine_errors=sum(failed),
                 disagreements=sum(outcome.disagrees_with_baseline for outcome in mine),
+                interrupted=sum(outcome.verdict is Verdict.INTERRUPTED for outcome in mine),
             )
         )
     return tallies

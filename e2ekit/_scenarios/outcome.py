@@ -31,11 +31,13 @@ class ProbeOutcome:
     """Position of the probe in ``scenario.probes``."""
     engine: str
     result: ProbeResult | None
-    """None when the engine could not run (see ``engine_error``)."""
+    """None when the engine could not run (see ``engine_error``), or the run was stopped first (``interrupted``)."""
     baseline: BaselineVerdict
     mismatches: tuple[str, ...]
     """Each expectation the result did not meet, as a sentence ("expected blocked, got ALLOWED")."""
     engine_error: str | None = None
+    interrupted: bool = False
+    """The run was stopped (Ctrl-C, SIGTERM) before this probe got a verdict: INTERRUPTED, not an engine error."""
 
     @property
     def probe(self) -> ScenarioProbe:
@@ -47,17 +49,19 @@ class ProbeOutcome:
 
     @property
     def verdict(self) -> Verdict:
-        return self.result.verdict if self.result is not None else Verdict.ENGINE_ERROR
+        if self.result is not None:
+            return self.result.verdict
+        return Verdict.INTERRUPTED if self.interrupted else Verdict.ENGINE_ERROR
 
     @property
     def passed(self) -> bool:
-        return self.result is not None and self.verdict is not Verdict.ENGINE_ERROR and not self.mismatches
+        return self.verdict in (Verdict.ALLOWED, Verdict.BLOCKED) and not self.mismatches
 
     @property
     def disagrees_with_baseline(self) -> bool:
         """The header-only check and the browser disagree: header-only ALLOWED but the browser BLOCKED, or the other
         way round."""
-        if self.verdict is Verdict.ENGINE_ERROR:
+        if self.verdict not in (Verdict.ALLOWED, Verdict.BLOCKED):
             return False
         return self.baseline.verdict is not self.verdict
 
@@ -94,7 +98,7 @@ class ProbeOutcome:
 
 def mismatches(expected: ScenarioProbe, result: ProbeResult) -> tuple[str, ...]:
     """Every expectation of ``expected`` that ``result`` did not meet, in the order the scenario format lists them."""
-    if result.verdict is Verdict.ENGINE_ERROR:
+    if result.verdict not in (Verdict.ALLOWED, Verdict.BLOCKED):
         return ()
     found: list[str] = []
     verdict = expected.expected_verdict(result.engine.name)

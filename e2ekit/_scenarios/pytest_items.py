@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 from e2ekit._engines.selection import EngineSpec
-from e2ekit._errors import EngineUnavailable, ScenarioError, UsageError
+from e2ekit._errors import EngineInterrupted, EngineUnavailable, ScenarioError, UsageError
+from e2ekit._probing.result import Verdict
 from e2ekit._scenarios.loader import read_scenarios
 from e2ekit._scenarios.model import Scenario
 from e2ekit._scenarios.outcome import ProbeOutcome
@@ -126,6 +127,8 @@ class ScenarioItem(pytest.Item):
             pytest.fail(state.unusable[self.key[:2]], pytrace=False)
         outcome = state.outcomes[self.key]
         state.run_here.append(self.key)
+        if outcome.verdict is Verdict.INTERRUPTED:  # no verdict on the app, as in the JUnit report
+            pytest.skip(str(EngineInterrupted.of(self.engine)))
         if outcome.engine_error is not None or outcome.mismatches:
             raise ScenarioMismatch(outcome)
 

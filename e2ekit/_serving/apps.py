@@ -169,7 +169,12 @@ def _served(app: object, found_as: str) -> ASGIApp:
     if kind is AppKind.WSGI:
         from a2wsgi import WSGIMiddleware
 
-        return cast(ASGIApp, WSGIMiddleware(app))  # type: ignore[arg-type]
+        from e2ekit._serving.daemon_threads import DaemonThreads
+
+        middleware = WSGIMiddleware(app)  # type: ignore[arg-type]
+        # On daemon threads: a view that never returns must not keep the process from exiting.
+        middleware.executor = DaemonThreads()  # type: ignore[assignment]
+        return cast(ASGIApp, middleware)
     if kind is AppKind.AIOHTTP:
         from e2ekit._serving.aiohttp_app import AiohttpApp
 

@@ -158,16 +158,20 @@ class _ProxyConnection(asyncio.Protocol):
             self._proxy.refused.append(f"CONNECT {origin}")
             _answer(transport, 502, _refusal(str(origin)))
             return
+        try:
+            context = run_certificates().server_context(host)
+        except ValueError as error:  # IDNA refuses the name (an '_' in a label): no certificate, so no tunnel
+            _answer(transport, 502, f"no certificate can be made for {host}: {error}")
+            return
         # No byte of the TLS handshake may reach this protocol: start_tls takes the transport over from here.
         transport.pause_reading()
         transport.write(b"HTTP/1.1 200 Connection Established\r\n\r\n")
-        asyncio.get_running_loop().create_task(self._tunnel(transport, host))
+        asyncio.get_running_loop().create_task(self._tunnel(transport, context))
 
-    async def _tunnel(self, transport: asyncio.Transport, host: str) -> None:
+    async def _tunnel(self, transport: asyncio.Transport, context: ssl.SSLContext) -> None:
         # The request may arrive with the handshake's last flight, before start_tls returns the transport that
         # the HTTP protocol must be made with: hold it until then.
         held = _HeldUntilMade(self._proxy.http_protocol())
-        context = run_certificates().server_context(host)
         try:
             tls = await asyncio.get_running_loop().start_tls(
                 transport, held, context, server_side=True, ssl_handshake_timeout=TLS_HANDSHAKE_TIMEOUT

@@ -110,6 +110,12 @@ class ReverseProxy:
                 async for chunk in response.content.iter_any():
                     await send({"type": "http.response.body", "body": chunk, "more_body": True})
                 await send({"type": "http.response.body", "body": b""})
+        except aiohttp.ClientResponseError as error:
+            # Its response does not parse (a header holding NUL or a bare CR): no HTTP server could send it on.
+            reason = f"{self.upstream.origin} sent a response that is not valid HTTP/1.1: {error.message}"
+            if not started:
+                await _bad_gateway(send, reason)
+            raise UpstreamFailed(reason) from None
         except (aiohttp.ClientError, TimeoutError) as error:
             reason = f"{self.upstream.origin} did not answer: {type(error).__name__}: {error}"
             if not started:  # answer as a gateway does; the recorder keeps the reason beside the 502

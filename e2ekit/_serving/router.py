@@ -42,7 +42,10 @@ class Recording:
             self._idle.notify_all()
 
     def wait_idle(self, timeout: float) -> bool:
-        """Wait until no request of this probe is being handled: an app may raise after its response was sent."""
+        """Wait until the app is done with every response of this probe it started: it may raise after sending one.
+
+        A request whose response never started is not waited for: the browser gave up on it (the fetch timed out),
+        and an app that hangs would hold the wait for as long."""
         with self._idle:
             return self._idle.wait_for(lambda: self._in_flight == 0, timeout)
 
@@ -101,7 +104,13 @@ class Router:
         app_scope = {**scope, "query_string": clean_query.encode("latin-1"), "raw_path": raw_path.split(b"?")[0]}
         if recording.state is not None:
             app_scope["state"] = recording.state.copy()
-        recording.begin()
+        responding = False
+
+        def response_started() -> None:
+            nonlocal responding
+            responding = True
+            recording.begin()
+
         try:
             await record_exchange(
                 recording.app,
@@ -111,9 +120,11 @@ class Router:
                 url=_request_url(scope, clean_query),
                 exchanges=recording.exchanges,
                 rewrite_location=lambda location: self._mark_location(location, marker),
+                on_response_start=response_started,
             )
         finally:
-            recording.end()
+            if responding:
+                recording.end()
 
     def _mark_location(self, location: str, marker: int) -> str:
         # Keep redirect hops attributed (and uniquely cached): mark redirects that stay on e2ekit's servers.

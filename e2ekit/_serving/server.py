@@ -61,7 +61,12 @@ class Server:
     def __init__(self, app: ASGIApp, origin: Origin, loop: LoopThread, tls: ssl.SSLContext | None = None) -> None:
         self._socket = _bind(origin)
         self.origin = origin.with_port(self._socket.getsockname()[1])
-        self._server = _SignallingServer(server_config(app, tls))
+        config = server_config(app, tls)
+        # The kit stops a server once it is done with its origin: every probe it served has settled, so a request
+        # still in flight is one no browser waits for (an app that never answers). It is cancelled at once, not
+        # waited for: Ctrl-C must not wait on a hung app.
+        config.timeout_graceful_shutdown = 0
+        self._server = _SignallingServer(config)
         self._loop = loop
         self._serving: concurrent.futures.Future[None] | None = None
 
@@ -75,13 +80,15 @@ class Server:
         return self
 
     def stop(self) -> None:
+        """Stop serving; a second call returns at once."""
         self._server.should_exit = True
-        if self._serving is not None:
+        serving, self._serving = self._serving, None
+        if serving is not None:
             try:
-                self._serving.result(SHUTDOWN_TIMEOUT)
+                serving.result(SHUTDOWN_TIMEOUT)
             except concurrent.futures.TimeoutError:
                 self._server.force_exit = True
-                self._serving.cancel()
+                serving.cancel()
         self._socket.close()
 
     def __enter__(self) -> Server:

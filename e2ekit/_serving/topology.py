@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from e2ekit._errors import AppShutdownError
+from e2ekit._phases import phase
 from e2ekit._probing.origins import Origin
 from e2ekit._serving.apps import as_asgi, load_app
 from e2ekit._serving.asgi import ASGIApp
@@ -103,7 +104,7 @@ class Topology:
 
     def origins(self, page: Origin, target: Origin | str) -> tuple[Origin, Origin]:
         """The concrete (page, target) origins, with ports, starting servers for them as needed."""
-        with self._lock:
+        with self._lock, phase("servers"):
             served_page = self._serve(page, avoid=None)
             if target == SAME_ORIGIN:
                 return served_page, served_page
@@ -112,7 +113,7 @@ class Topology:
 
     def target(self, target: Origin) -> Origin:
         """The concrete origin for a target visited on its own (no page involved)."""
-        with self._lock:
+        with self._lock, phase("servers"):
             return self._serve(target, avoid=None)
 
     def _serve(self, origin: Origin, avoid: Origin | None) -> Origin:
@@ -147,12 +148,25 @@ class Topology:
     def close(self) -> None:
         """Stop every server this topology started, then shut its apps down; raise AppShutdownError after all of
         it if an app's shutdown failed."""
-        with self._lock:
+        with self._lock, phase("close"):
             try:
+                self._stop_servers()
                 self._stack.close()
             finally:
                 self._servers.clear()
                 self._auto.clear()
+
+    def _stop_servers(self) -> None:
+        # Side by side: a uvicorn server notices that it should exit only at its next tick (every 0.1 s), one after
+        # another they take a tick each. Stopping again from the exit stack then returns at once.
+        threads = [
+            threading.Thread(target=server.stop, name="e2ekit-server-stop", daemon=True)
+            for server in self._servers.values()
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()  # each stop is bounded (e2ekit._serving.server.SHUTDOWN_TIMEOUT)
 
     def __enter__(self) -> Topology:
         return self

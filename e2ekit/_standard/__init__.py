@@ -16,6 +16,7 @@ from e2ekit._standard.checks import (
     check_named,
     cors_check_failure,
     known_deviation,
+    stricter_deviation,
 )
 from e2ekit._standard.cookies import (
     ENGINE_COOKIE_POLICIES,
@@ -40,6 +41,7 @@ from e2ekit._standard.exposure import (
 )
 from e2ekit._standard.header_lists import header_list_values
 from e2ekit._standard.model import Prediction, find_caveats, predict
+from e2ekit._standard.ports import BAD_PORTS
 from e2ekit._standard.preflight import check_preflight, needs_preflight
 from e2ekit._standard.request import (
     FORBIDDEN_METHODS,
@@ -64,12 +66,16 @@ from e2ekit._standard.responses import (
     MAX_REDIRECTS,
     REDIRECT_STATUSES,
     REQUEST_BODY_HEADERS,
+    UnsendableHeader,
     effective_status,
     follow_redirect,
+    header_defect,
     is_ok_status,
     is_redirect,
     location,
     name_response,
+    shown_value,
+    unsendable_header,
 )
 from e2ekit._standard.safelist import (
     MAX_SAFELISTED_TOTAL_BYTES,
@@ -84,9 +90,16 @@ from e2ekit._standard.safelist import (
     mime_essence,
     unsafe_header_names,
 )
-from e2ekit._standard.sites import is_mixed_content, is_potentially_trustworthy, registrable_domain, site_of
+from e2ekit._standard.sites import (
+    is_loopback_mixed_content,
+    is_mixed_content,
+    is_potentially_trustworthy,
+    registrable_domain,
+    site_of,
+)
 
 __all__ = [
+    "BAD_PORTS",
     "BROWSER_RESPONSE_HEADERS",
     "CORS_CHECK_FAILURES",
     "ENGINE_COOKIE_POLICIES",
@@ -116,6 +129,7 @@ __all__ = [
     "OriginSlip",
     "Prediction",
     "SetCookie",
+    "UnsendableHeader",
     "build_request",
     "caveat_named",
     "check_named",
@@ -128,12 +142,14 @@ __all__ = [
     "find_caveats",
     "follow_redirect",
     "has_credentials",
+    "header_defect",
     "header_list_values",
     "hidden_headers",
     "is_cross_site",
     "is_forbidden_method",
     "is_forbidden_request_header",
     "is_http_url",
+    "is_loopback_mixed_content",
     "is_mixed_content",
     "is_no_cors_safelisted_header",
     "is_ok_status",
@@ -158,8 +174,11 @@ __all__ = [
     "request_origin",
     "response_facts",
     "sent_cookie_names",
+    "shown_value",
     "site_of",
     "spelled_header",
+    "stricter_deviation",
     "unsafe_header_names",
+    "unsendable_header",
     "why_not_sent",
 ]

@@ -21,11 +21,12 @@ depart from the standard is listed here too (ENGINE_DEVIATIONS), as measured by 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from e2ekit._standard.request_origin import OriginSlip
+from e2ekit._standard.sites import is_loopback_mixed_content
 
 __all__ = [
     "CORS_CHECK_FAILURES",
@@ -36,6 +37,7 @@ __all__ = [
     "check_named",
     "cors_check_failure",
     "known_deviation",
+    "stricter_deviation",
 ]
 
 
@@ -178,6 +180,11 @@ class Check(StrEnum):
         "request.not-sent",
         "no response: the server saw no request the browser should have sent, or the engine says it did not succeed",
     )
+    NO_RESPONSE = (
+        "request.no-response",
+        "the request reached the app and no response came back: the app never answered (the fetch timed out), or "
+        "the server could not send the response it started",
+    )
     PRIVATE_NETWORK = (
         "request.private-network",
         "console only: Chromium's Private Network Access blocked a request into a more private address space",
@@ -246,9 +253,10 @@ class Facts:
     slip: OriginSlip | None = None
     """How Access-Control-Allow-Origin differs from the request's origin, for an origin meant to be it."""
     status: int | None = None
-    """The status the browser got (500 when the app finished without responding)."""
-    responded: bool = True
-    """False when the app finished without starting a response."""
+    """The status the browser got."""
+    response_header: str | None = None
+    """The response header no server can send (its value holds CR, LF or NUL), spelled canonically; its value is
+    ``value``."""
     error: str | None = None
     """The exception the app raised, e.g. "ValueError: boom"."""
     body: str = ""
@@ -297,3 +305,17 @@ def known_deviation(check: str | None, engine: str) -> str | None:
         return None
     by_engine = ENGINE_DEVIATIONS.get(check_named(check))
     return None if by_engine is None else by_engine.get(engine)
+
+
+def stricter_deviation(engine: str, page_origin: str, urls: Sequence[str]) -> Check | None:
+    """The check ``engine`` is known to fail where the standard passes it, for a fetch from ``page_origin`` that went
+    to ``urls`` (the URL, then each redirect's target); None if no known deviation applies.
+
+    The standard lets such a fetch through, so it names no check: the deviation is found from the request itself,
+    not from a predicted failure.
+    """
+    if engine in ENGINE_DEVIATIONS[Check.MIXED_CONTENT] and any(
+        is_loopback_mixed_content(page_origin, url) for url in urls
+    ):
+        return Check.MIXED_CONTENT
+    return None

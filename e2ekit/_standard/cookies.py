@@ -157,11 +157,14 @@ def sent_cookie_names(exchange: Exchange) -> set[str]:
     return {pair.partition("=")[0].strip() for pair in header.split(";") if pair.strip()}
 
 
-def is_cross_site(page_origin: str, url: str) -> bool:
+def is_cross_site(page_origin: str, url: str, *, schemeful: bool = True) -> bool:
     """Whether a request to ``url`` from a page at ``page_origin`` is cross-site (schemeful, as for SameSite, with the
-    registrable domain from the Public Suffix List); a page with an opaque origin is cross-site with every URL."""
-    page = site_of(page_origin)
-    return page is None or page != site_of(url)
+    registrable domain from the Public Suffix List; ``schemeful=False`` compares the registrable domains only, as
+    engines without schemeful same-site do); a page with an opaque origin is cross-site with every URL."""
+    page, target = site_of(page_origin), site_of(url)
+    if page is None or target is None:
+        return True
+    return page != target if schemeful else page[1] != target[1]
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,9 @@ class EngineCookiePolicy:
     SameSite allows it."""
     third_party_policy: str = ""
     """Why third-party cookies stay off, in one clause, when they do."""
+    schemeful_same_site: bool = True
+    """Whether a page on http://app.example.com is cross-site with https://api.example.com for cookies (schemeful
+    same-site), or same-site because the registrable domains match."""
     samesite_default_reason: str = ""
 
 
@@ -206,6 +212,9 @@ ENGINE_COOKIE_POLICIES: Mapping[str, EngineCookiePolicy] = {
         none_requires_secure=True,
         secure_on_loopback_http=True,
         third_party_cookies=False,
+        # A page on http://app.example.test gets the cookie https://api.example.test set (Secure; SameSite=Lax):
+        # network.cookie.sameSite.schemeful is off in this build.
+        schemeful_same_site=False,
         third_party_policy="Firefox's Total Cookie Protection (network.cookie.cookieBehavior = 5, the default) keeps "
         "a jar of cookies per top-level site, so the cookie the API set when visited first-hand is not in the jar of "
         "requests from a page on another site",
@@ -218,6 +227,8 @@ ENGINE_COOKIE_POLICIES: Mapping[str, EngineCookiePolicy] = {
         # WebKitGTK lets a site the user visited first-hand receive its cookies in a third-party context; Safari
         # blocks all third-party cookies by default (Intelligent Tracking Prevention).
         third_party_cookies=True,
+        # Like Firefox: the http page of a domain gets the Lax cookie its https API set.
+        schemeful_same_site=False,
     ),
 }
 """Each engine's measured cookie behaviour on loopback http, by engine name."""
@@ -251,7 +262,7 @@ def why_not_sent(
         return CaveatKind.COOKIE_SECURE_OVER_HTTP
     if cookie.same_site == "None" and not cookie.secure and policy.none_requires_secure:
         return CaveatKind.COOKIE_NONE_WITHOUT_SECURE
-    if not is_cross_site(page_origin, request_url):
+    if not is_cross_site(page_origin, request_url, schemeful=policy.schemeful_same_site):
         return None
     if cookie.same_site in ("Lax", "Strict"):
         return CaveatKind.COOKIE_SAMESITE
@@ -321,6 +332,12 @@ def _detail(
     )
     page_host = "an opaque origin ('null')" if facts.page_origin == OPAQUE_ORIGIN else _host(facts.page_origin or "")
     sites = f"the page is on {page_host}, the request goes to {_host(request.url)}"
+    if facts.cross_site and not is_cross_site(facts.page_origin or "", request.url, schemeful=False):
+        scheme = urlsplit(request.url).scheme
+        sites = (
+            f"the page is on {facts.page_origin}, the request goes to {scheme}://{_host(request.url)}: the same domain "
+            "over another scheme is another site (schemeful same-site)"
+        )
     label = policy.label if policy is not None else facts.engine or "this engine"
     if kind is CaveatKind.COOKIE_CREDENTIALS_MODE:
         why = (

@@ -42,7 +42,6 @@ def response_facts(
         method=method or response.method,
         unsafe_headers=_spelled_unsafe(headers),
         status=effective_status(response),
-        responded=response.status is not None,
         error=response.error,
         body=response.response_body,
         preflight=preflight,

@@ -23,7 +23,14 @@ from e2ekit._standard.exposure import SAFELISTED_RESPONSE_HEADERS, hidden_header
 from e2ekit._standard.preflight import check_preflight, needs_preflight
 from e2ekit._standard.request import FetchRequest, build_request
 from e2ekit._standard.request_origin import is_http_url, is_same_origin, origin_of, request_origin
-from e2ekit._standard.responses import effective_status, follow_redirect, is_redirect, location
+from e2ekit._standard.responses import (
+    effective_status,
+    follow_redirect,
+    is_redirect,
+    location,
+    shown_value,
+    unsendable_header,
+)
 from e2ekit._standard.sites import is_mixed_content
 
 __all__ = ["Prediction", "find_caveats", "predict"]
@@ -57,16 +64,24 @@ class Prediction:
         return Failure(self.check, self.detail, self.facts or Facts())
 
 
-def predict(probe: Probe, page_origin: str, target_url: str, exchanges: Sequence[Exchange]) -> Prediction:
+def predict(
+    probe: Probe,
+    page_origin: str,
+    target_url: str,
+    exchanges: Sequence[Exchange],
+    *,
+    aborted_after: float | None = None,
+) -> Prediction:
     """Predict whether a page at ``page_origin`` can read ``fetch(target_url, probe)``.
 
     ``exchanges`` are every request the target server received for this probe, in order, with its responses: a
-    preflight, redirect hops, the actual request; fewer when the browser stopped early.
+    preflight, redirect hops, the actual request; fewer when the browser stopped early. ``aborted_after`` is the
+    fetch timeout in seconds when the page aborted the fetch at it: a request the app had not answered by then.
     """
     built = build_request(probe, target_url)
     if isinstance(built, Failure):
         return Prediction(False, built.check, built.detail, preflight_required=False, facts=built.facts)
-    return _Walk(origin_of(page_origin), exchanges).run(built)
+    return _Walk(origin_of(page_origin), exchanges, aborted_after).run(built)
 
 
 def _target(url: str) -> str:
@@ -77,9 +92,10 @@ def _target(url: str) -> str:
 class _Walk:
     """One replay: consumes the recorded exchanges as the browser would have caused them."""
 
-    def __init__(self, page_origin: str, exchanges: Sequence[Exchange]) -> None:
+    def __init__(self, page_origin: str, exchanges: Sequence[Exchange], aborted_after: float | None = None) -> None:
         self.page_origin = page_origin
         self.pending = deque(exchanges)
+        self.aborted_after = aborted_after
         self.preflight_required = False
         self.preflight_cached = False
 
@@ -97,6 +113,8 @@ class _Walk:
             if not self.pending:
                 return self._failed(self._not_sent(request, preflight=False))
             response = self.pending.popleft()
+            if response.status is None:
+                return self._failed(self._no_response(request, response, preflight=False))
             if request.response_tainting == "cors":
                 failure = cors_check(
                     response,
@@ -159,8 +177,11 @@ class _Walk:
         needed = needs_preflight(request.method, request.headers)
         self.preflight_required |= needed
         if self.pending and self.pending[0].is_preflight:
+            preflight = self.pending.popleft()
+            if preflight.status is None:
+                return self._no_response(request, preflight, preflight=True)
             return check_preflight(
-                self.pending.popleft(),
+                preflight,
                 method=request.method,
                 headers=request.headers,
                 origin=origin,
@@ -183,6 +204,43 @@ class _Walk:
         else:
             detail = f"the server recorded no {request.method} {target} request, although the browser should send it"
         return Failure(Check.NOT_SENT, detail, self._facts(request, preflight=preflight))
+
+    def _no_response(self, request: FetchRequest, response: Exchange, *, preflight: bool) -> Failure:
+        """A request that reached the app and got no response: a network error to the page (Fetch, "HTTP-network
+        fetch"). Either the app never answered (the page's fetch timed out), or the server could not send the response
+        the app started, and closed the connection instead."""
+        sent = (
+            f"the preflight OPTIONS {_target(response.url)}"
+            if preflight
+            else f"{response.method} {_target(response.url)}"
+        )
+        facts = self._facts(request, url=response.url, preflight=preflight, error=response.error)
+        if not response.unsent_headers:
+            if self.aborted_after is None:
+                detail = f"{sent} reached the app, which did not answer: no response had started when the fetch ended"
+            else:
+                detail = (
+                    f"{sent} reached the app, which did not answer within the fetch timeout ({self.aborted_after:g} "
+                    "s): no response had started when e2ekit aborted the fetch"
+                )
+            return Failure(Check.NO_RESPONSE, detail, facts)
+        unsendable = unsendable_header(response.unsent_headers)
+        if unsendable is None:
+            why = f"the server refused it ({response.error})"
+        else:
+            name, value, defect, of_name = unsendable
+            shown = (
+                f"the header name '{shown_value(name)}'"
+                if of_name
+                else f"its {name} header's value '{shown_value(value)}'"
+            )
+            why = f"{shown} {defect}, which no HTTP server can send"
+            facts = replace(facts, response_header=name, value=value)
+        detail = (
+            f"{sent} reached the app, but the server could not send the response the app started: {why}; the server "
+            "closed the connection instead, and the browser got a network error"
+        )
+        return Failure(Check.NO_RESPONSE, detail, facts)
 
     def _facts(self, request: FetchRequest, **found: Any) -> Facts:
         origin = request_origin(self.page_origin, request.url_list)

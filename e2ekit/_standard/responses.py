@@ -6,23 +6,30 @@ https://fetch.spec.whatwg.org/#main-fetch and #http-redirect-fetch
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
-from e2ekit._probing.exchange import Exchange
+from e2ekit._probing.exchange import Exchange, Headers
 from e2ekit._standard.checks import Check, Facts, Failure
+from e2ekit._standard.exposure import spelled_header
 from e2ekit._standard.request import FetchRequest
 from e2ekit._standard.request_origin import has_credentials, is_http_url, is_same_origin
+from e2ekit._standard.safelist import is_token
 
 __all__ = [
     "MAX_REDIRECTS",
     "REDIRECT_STATUSES",
     "REQUEST_BODY_HEADERS",
+    "UnsendableHeader",
     "effective_status",
     "follow_redirect",
+    "header_defect",
     "is_ok_status",
     "is_redirect",
     "location",
     "name_response",
+    "shown_value",
+    "unsendable_header",
 ]
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -57,6 +64,55 @@ def name_response(exchange: Exchange, *, preflight: bool) -> str:
     if is_redirect(exchange):
         return f"the {effective_status(exchange)} redirect answering {exchange.method} {target}"
     return f"the response to {exchange.method} {target}"
+
+
+_FORBIDDEN_IN_VALUES = {"\r": "CR", "\n": "LF", "\x00": "NUL", "\f": "a form feed", "\v": "a vertical tab"}
+"""What a header value cannot hold (RFC 9110, section 5.5: CR, LF and NUL; the kit's HTTP/1.1 server, h11, refuses
+the other line-breaking whitespace too)."""
+
+
+def header_defect(name: str, value: str) -> str | None:
+    """Why no HTTP/1.1 server can send header ``name: value`` ("holds CR and LF"), or None if one can."""
+    if not is_token(name):
+        return "is not a token as a header name must be"
+    found = [word for character, word in _FORBIDDEN_IN_VALUES.items() if character in value]
+    if found:
+        return f"holds {' and '.join(found)}"
+    if value != value.strip(" \t"):
+        return "starts or ends with whitespace"
+    return None
+
+
+class UnsendableHeader(NamedTuple):
+    """A response header no HTTP/1.1 server can send."""
+
+    name: str
+    """Spelled canonically ("Access-Control-Allow-Origin"), or as the app wrote it when it is not a token."""
+    value: str
+    defect: str
+    """What is wrong, as ``header_defect`` words it."""
+    of_name: bool
+    """Whether the defect is in the name (else in the value)."""
+
+
+def unsendable_header(headers: Headers) -> UnsendableHeader | None:
+    """The first of ``headers`` that no HTTP/1.1 server can send, or None."""
+    for name, value in headers:
+        defect = header_defect(name, value)
+        if defect is not None:
+            of_name = not is_token(name)
+            return UnsendableHeader(name if of_name else spelled_header(name), value, defect, of_name)
+    return None
+
+
+def shown_value(value: str) -> str:
+    """``value`` with control characters escaped (CR as ``\\r``), to quote it on one line."""
+    return "".join(
+        character.encode("unicode_escape").decode("ascii")
+        if ord(character) < 32 or ord(character) == 127
+        else character
+        for character in value
+    )
 
 
 MAX_REDIRECTS = 20

@@ -21,7 +21,13 @@ from publicsuffixlist import PublicSuffixList
 
 from e2ekit._standard.request_origin import OPAQUE_ORIGIN
 
-__all__ = ["is_mixed_content", "is_potentially_trustworthy", "registrable_domain", "site_of"]
+__all__ = [
+    "is_loopback_mixed_content",
+    "is_mixed_content",
+    "is_potentially_trustworthy",
+    "registrable_domain",
+    "site_of",
+]
 
 
 @cache
@@ -84,3 +90,12 @@ def is_mixed_content(page_origin: str, url: str) -> bool:
     """Whether a page at ``page_origin`` fetching ``url`` is blocked as mixed content: the page is https (a secure
     context) and ``url`` is not potentially trustworthy (https://w3c.github.io/webappsec-mixed-content/)."""
     return urlsplit(page_origin).scheme.lower() == "https" and not is_potentially_trustworthy(url)
+
+
+def is_loopback_mixed_content(page_origin: str, url: str) -> bool:
+    """Whether ``url`` is http on a loopback host fetched from an https page: not mixed content by the standard (a
+    loopback host is potentially trustworthy), but an engine that does not treat loopback as trustworthy blocks it
+    as mixed content."""
+    if urlsplit(page_origin).scheme.lower() != "https" or not is_potentially_trustworthy(url):
+        return False
+    return urlsplit(url).scheme.lower() == "http"  # parsed already: a trustworthy URL parses

@@ -57,12 +57,16 @@ def test_the_ci_workflow_lints_then_runs_the_test_suite_and_the_corpus_once_per_
         "nox -s lint",
         "python -m pip install nox playwright",
         'python -m playwright install --with-deps "${{ matrix.browser }}"',
+        "npm install --prefix ~/.cache/e2ekit/selenium-server --ignore-scripts --no-audit --no-fund "
+        "@nightwatch/selenium-server@4.20.0",
         "sudo apt-get install -y --no-install-recommends webkit2gtk-driver xvfb xauth",
         'nox -s tests -- --browser "${{ matrix.browser }}"',
         'nox -s e2e -- --browser "${{ matrix.browser }}"',
         "sudo safaridriver --enable",
         "python -m pip install nox",
         "nox -s e2e -- --e2e-engine webkit:webdriver",
+        "safaridriver -p 4444 & nox -s e2e -- --e2e-engine webkit:http://127.0.0.1:4444 --e2e-report "
+        "e2e-report-endpoint -k credentials",
     ]
     assert "runs-on: macos-latest" in lines
 

@@ -39,3 +39,47 @@ def test_a_cookie_without_samesite_goes_cross_site_only_in_webkit_and_same_site_
     assert same_site.relation is SiteRelation.SAME_SITE
     assert same_site.allowed
     assert same_site.requests[0].cookie == "sid=abc123"
+
+
+def test_a_lax_cookie_goes_from_an_http_page_to_an_https_api_of_the_same_domain_only_where_same_site_is_schemeless(
+    e2e_session: Session, browser_name: str
+) -> None:
+    # The row of ENGINE_COOKIE_POLICIES under test is schemeful_same_site: http://app.example.test and
+    # https://api.example.test share a registrable domain but not a scheme.
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.cors import CORSMiddleware
+    from starlette.requests import Request
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from e2ekit._standard.cookies import ENGINE_COOKIE_POLICIES, SetCookie, why_not_sent
+
+    def login(request: Request) -> PlainTextResponse:
+        return PlainTextResponse("in", headers={"set-cookie": "sid=lax1; Path=/; Secure; SameSite=Lax"})
+
+    def api(request: Request) -> PlainTextResponse:
+        return PlainTextResponse(request.cookies.get("sid", "-"))
+
+    page, target = "http://app.example.test", "https://api.example.test"
+    app = Starlette(
+        routes=[Route("/login", login), Route("/api", api)],
+        middleware=[Middleware(CORSMiddleware, allow_origins=[page], allow_credentials=True)],
+    )
+    policy = ENGINE_COOKIE_POLICIES[browser_name]
+    cookie = SetCookie(name="sid", value="lax1", set_by=f"{target}/login", path="/", secure=True, same_site="Lax")
+    expected_sent = (
+        why_not_sent(cookie, request_url=f"{target}/api", page_origin=page, credentials="include", policy=policy)
+        is None
+    )
+
+    e2e_session.visit(app, "/login", target_origin=target)
+    result = e2e_session.fetch(app, "/api", page_origin=page, target_origin=target, credentials="include")
+
+    assert result.allowed
+    assert expected_sent is not policy.schemeful_same_site
+    assert result.cookie_sent is expected_sent
+    assert result.body == ("lax1" if expected_sent else "-")
+    assert [c.kind for c in result.explanation.caveats if c.kind.startswith("cookie.")] == (
+        [] if expected_sent else ["cookie.samesite"]
+    )

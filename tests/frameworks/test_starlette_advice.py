@@ -60,6 +60,9 @@ FIXES: dict[str, str | None] = {
     "request.forbidden-method": "use another method: browsers never send CONNECT, TRACE or TRACK from fetch()",
     "request.scheme-not-http": "serve the API over http or https",
     "request.not-sent": None,
+    "request.no-response": "make the app answer GET /api: its handler blocks or never returns (a blocking call such as "
+    "time.sleep, a lock or a read without a timeout, or an await that never completes); if it is only slow, allow it "
+    "longer with the fetch timeout",
 }
 
 
@@ -206,12 +209,16 @@ def test_a_500_without_allow_origin_blames_the_exception_outside_cors_middleware
     )
 
 
-def test_an_app_that_never_responded_is_told_to_return_a_response(make_exchange: Callable[..., Exchange]) -> None:
-    prediction = predict(Probe(), PAGE, API, [make_exchange(status=None)])
+def test_an_app_that_returned_without_responding_gets_the_recorders_500_and_is_told_so(
+    make_exchange: Callable[..., Exchange],
+) -> None:
+    # The recorder answers 500 itself and names what happened (e2ekit._serving.recorder).
+    exchange = make_exchange(status=500, error="the app returned without starting a response")
+    prediction = predict(Probe(), PAGE, API, [exchange])
 
     assert starlette_fix(prediction) == (
-        "the app finished without responding and the server's own 500 carries no CORS headers: make the endpoint "
-        "return a response"
+        "the 500 came from an exception raised outside CORSMiddleware (the app returned without starting a "
+        "response): handle it or put CORSMiddleware outermost"
     )
 
 

@@ -59,6 +59,45 @@ STALLING_APP = textwrap.dedent(
     '''
 )
 
+HUNG_APP = textwrap.dedent(
+    '''
+    """Apps that tell the test a browser's request arrived, then never answer it: an ASGI app awaiting forever, a
+    WSGI app sleeping on its thread. The header-only check (the test client) gets its answer at once."""
+
+    import asyncio
+    import os
+    import socket
+    import time
+
+
+    def ready(user_agent):
+        with socket.socket(socket.AF_UNIX) as signal:
+            signal.connect(os.environ["E2EKIT_TEST_READY_SOCKET"])
+            signal.sendall(user_agent.encode())
+
+
+    async def asgi(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        headers = {name.decode(): value.decode() for name, value in scope["headers"]}
+        if headers.get("host") == "testserver":
+            await send({"type": "http.response.start", "status": 200, "headers": [(b"access-control-allow-origin", b"*")]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        ready(headers.get("user-agent", ""))
+        await asyncio.sleep(3600)
+
+
+    def wsgi(environ, start_response):
+        if environ.get("HTTP_HOST") == "testserver":
+            start_response("200 OK", [("Access-Control-Allow-Origin", "*")])
+            return [b""]
+        ready(environ.get("HTTP_USER_AGENT", ""))
+        time.sleep(3600)
+        return [b""]
+    '''
+)
+
 QUICK_SCENARIO = """
 [[scenario]]
 id = "{id}"
@@ -85,11 +124,25 @@ QUICK_AFTER = ("quick-3",)
 """A scenario after the stalling one: never run, marked interrupted."""
 
 
-def write_scenarios(directory: Path) -> Path:
-    """A scenario directory: two quick scenarios, one the app holds, one more quick one (run in this order)."""
+HUNG_SCENARIO = """
+[[scenario]]
+id = "stalling"
+title = "A request the app never answers"
+app = "apps.hung:{kind}"
+[[scenario.probe]]
+path = "/stall"
+expect = "allowed"
+"""
+
+
+def write_scenarios(directory: Path, hung: str | None = None) -> Path:
+    """A scenario directory: two quick scenarios, one the app holds, one more quick one (run in this order). The app
+    holds the request until the browser goes away, or with ``hung`` ("asgi" or "wsgi") never answers it at all."""
     (directory / "apps").mkdir(parents=True)
     (directory / "apps" / "stalling.py").write_text(STALLING_APP)
-    text = "".join(QUICK_SCENARIO.format(id=i) for i in QUICK_BEFORE) + STALLING_SCENARIO
+    (directory / "apps" / "hung.py").write_text(HUNG_APP)
+    held = STALLING_SCENARIO if hung is None else HUNG_SCENARIO.format(kind=hung)
+    text = "".join(QUICK_SCENARIO.format(id=i) for i in QUICK_BEFORE) + held
     text += "".join(QUICK_SCENARIO.format(id=i) for i in QUICK_AFTER)
     (directory / "signals.toml").write_text(text)
     return directory

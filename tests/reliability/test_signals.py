@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import psutil
@@ -20,6 +21,7 @@ import pytest
 
 from e2ekit._engines import orphans
 from tests.reliability.kit_runs import (
+    HUNG_APP,
     QUICK_AFTER,
     QUICK_BEFORE,
     STALLING_APP,
@@ -113,30 +115,101 @@ def test_ctrl_c_and_sigterm_stop_every_engine_within_two_seconds_keep_the_result
     assert engines_stopped < STOP_PROMISE
     assert exited < STOP_PROMISE + 2  # then the reports are written and the servers stopped: 1.3-2.2 s measured
     assert len(before.processes) >= 10 and len(before.listening) >= 4 and len(before.displays) == 1
-    # The results obtained before the signal are printed and written; the rest are marked interrupted.
+    assert_kept_and_marked_interrupted(stdout, stderr, report_dir, "Ctrl-C" if sent == signal.SIGINT else "SIGTERM")
+
+
+@pytest.mark.usefixtures("require_all_engines")
+@pytest.mark.parametrize("hung", ["asgi", "wsgi"])
+def test_ctrl_c_does_not_wait_on_an_app_that_never_answers_and_the_kit_exits(hung: str, tmp_path: Path) -> None:
+    # The app awaits forever (ASGI) or sleeps on its thread (WSGI): no server may wait for it to finish, and no
+    # thread of it may keep the process from exiting.
+    scenarios = write_scenarios(tmp_path / "scenarios", hung=hung)
+    report_dir = tmp_path / "report"
+    with kit_run(["run", str(scenarios), "--browser", "all", "--report-dir", str(report_dir)], tmp_path) as run:
+        before = start_mid_run(run)
+        sent_at = time.monotonic()
+        os.killpg(run.pid, signal.SIGINT)
+        wait_until_gone(engines(before, run.pid), 10)
+        engines_stopped = time.monotonic() - sent_at
+        stdout, stderr = run.process.communicate(timeout=30)
+        exited = time.monotonic() - sent_at
+        wait_until_gone(before.processes, 10)
+        left = leftovers(before, run.temp_dir)
+
+    print(f"\nCtrl-C, {hung} app hung: engines stopped in {engines_stopped:.2f} s, e2ekit exited in {exited:.2f} s")
+    assert run.process.returncode == 130, stderr
+    assert not left, left
+    assert engines_stopped < STOP_PROMISE
+    assert exited < STOP_PROMISE + 2
+    assert_kept_and_marked_interrupted(stdout, stderr, report_dir, "Ctrl-C")
+
+
+@pytest.mark.usefixtures("require_all_engines")
+def test_ctrl_c_during_check_marks_each_engines_probe_interrupted_with_the_request_the_app_got(tmp_path: Path) -> None:
+    (tmp_path / "hung.py").write_text(HUNG_APP)
+    with kit_run(["check", "hung:asgi", "--path", "/stall", "--browser", "all"], tmp_path) as run:
+        before = start_mid_run(run)
+        os.killpg(run.pid, signal.SIGINT)
+        stdout, stderr = run.process.communicate(timeout=30)
+        wait_until_gone(before.processes, 10)
+        left = leftovers(before, run.temp_dir)
+
+    assert run.process.returncode == 130, stderr
+    assert not left, left
+    blocks = [block.splitlines() for block in stdout.split("\n\n") if block.startswith("INTERRUPTED in ")]
+    assert [(lines[0].split()[2], lines[1:]) for lines in blocks] == [
+        (
+            engine,
+            [
+                f"  interrupted: the run was stopped (Ctrl-C or SIGTERM) before {engine} finished",
+                "  wire request: GET /stall -> no response; no cookie; no CORS headers",
+            ],
+        )
+        for engine in ENGINES
+    ]
+    assert stdout.splitlines()[-1] == "e2ekit: 3 interrupted"
+    assert stderr == "e2ekit: interrupted (Ctrl-C); results not obtained by then are marked interrupted\n"
+
+
+def assert_kept_and_marked_interrupted(stdout: str, stderr: str, report_dir: Path, signal_name: str) -> None:
+    """The results obtained before the signal are printed and written; the rest are INTERRUPTED, a cell of their own
+    in the matrix, the JSON report, the JUnit report (skipped, with the reason) and the HTML report."""
     report = json.loads((report_dir / "report.json").read_text())
     verdicts = {(o["scenario"], o["engine"]): (o["verdict"], o["engine_error"]) for o in report["outcomes"]}
     for engine in ENGINES:
         for scenario in QUICK_BEFORE:
             assert verdicts[(scenario, engine)] == ("ALLOWED", None)
         for scenario in ("stalling", *QUICK_AFTER):
-            verdict, error = verdicts[(scenario, engine)]
-            assert (verdict, error) == (
-                "ENGINE ERROR",
-                f"interrupted: the run was stopped (Ctrl-C or SIGTERM) before {engine} finished",
-            )
-    assert {(report_dir / name).is_file() for name in ("report.json", "report.xml", "report.html")} == {True}
+            assert verdicts[(scenario, engine)] == ("INTERRUPTED", None)
+    assert [engine["counts"]["interrupted"] for engine in report["engines"]] == [2, 2, 2]
+    assert (report["counts"]["interrupted"], report["counts"]["engine_errors"]) == (6, 0)
+    junit = ET.parse(report_dir / "report.xml").getroot()
+    skipped = {
+        (case.get("classname", "").rpartition(".")[2], suite.get("name")): element.get("message")
+        for suite in junit.iter("testsuite")
+        for case in suite.iter("testcase")
+        if (element := case.find("skipped")) is not None
+    }
+    assert skipped == {
+        (scenario, engine): f"interrupted: the run was stopped (Ctrl-C or SIGTERM) before {engine} finished"
+        for scenario in ("stalling", *QUICK_AFTER)
+        for engine in ENGINES
+    }
+    html = (report_dir / "report.html").read_text()
+    assert html.count('class="cell interrupted"') == 6
     rows = {
         line.split()[0]: line.split()[3:] for line in stdout.splitlines() if line.startswith(("quick-", "stalling"))
     }
     assert rows == {
         "quick-1:0": ["ALLOWED", "ALLOWED", "ALLOWED", "ALLOWED"],
         "quick-2:0": ["ALLOWED", "ALLOWED", "ALLOWED", "ALLOWED"],
-        "stalling:0": ["ENGINE", "ERROR", "ENGINE", "ERROR", "ENGINE", "ERROR", "ALLOWED"],
-        "quick-3:0": ["ENGINE", "ERROR", "ENGINE", "ERROR", "ENGINE", "ERROR", "ALLOWED"],
+        "stalling:0": ["INTERRUPTED", "INTERRUPTED", "INTERRUPTED", "ALLOWED"],
+        "quick-3:0": ["INTERRUPTED", "INTERRUPTED", "INTERRUPTED", "ALLOWED"],
     }
-    assert "interrupted: the run was stopped (Ctrl-C or SIGTERM)" in stdout
-    signal_name = "Ctrl-C" if sent == signal.SIGINT else "SIGTERM"
+    for engine in ENGINES:
+        line = f"{engine}: INTERRUPTED in 2 probes: the run was stopped (Ctrl-C or SIGTERM) before {engine} finished"
+        assert line in stdout.splitlines()
+    assert "ENGINE ERROR" not in stdout
     assert stderr.splitlines()[-1] == (
         f"e2ekit: interrupted ({signal_name}); results not obtained by then are marked interrupted"
     )

@@ -17,7 +17,7 @@ def test_the_json_report_has_run_metadata_then_one_record_per_probe_and_engine_i
     report = json.loads(path.read_text(encoding="utf-8"))
 
     assert report["format"] == "e2ekit-report"
-    assert report["version"] == 2
+    assert report["version"] == 3
     assert report["e2ekit"] == "0.1.0"
     assert report["engines"] == [
         {
@@ -26,13 +26,27 @@ def test_the_json_report_has_run_metadata_then_one_record_per_probe_and_engine_i
             "version": "156.0.8078.108",
             "executable": "/usr/bin/chromium",
             "console_capture": True,
-            "counts": {"probes": 3, "passed": 2, "mismatched": 1, "engine_errors": 0, "disagreements": 2},
+            "counts": {
+                "probes": 3,
+                "passed": 2,
+                "mismatched": 1,
+                "engine_errors": 0,
+                "disagreements": 2,
+                "interrupted": 0,
+            },
         },
         {
             "name": "firefox",
             "backend": None,
             "version": None,
-            "counts": {"probes": 3, "passed": 0, "mismatched": 0, "engine_errors": 3, "disagreements": 0},
+            "counts": {
+                "probes": 3,
+                "passed": 0,
+                "mismatched": 0,
+                "engine_errors": 3,
+                "disagreements": 0,
+                "interrupted": 0,
+            },
         },
     ]
     assert report["counts"] == {
@@ -43,6 +57,7 @@ def test_the_json_report_has_run_metadata_then_one_record_per_probe_and_engine_i
         "mismatched": 1,
         "engine_errors": 3,
         "disagreements": 2,
+        "interrupted": 0,
         "header_only": {"allowed": 3, "blocked": 0},
     }
     order = [f"{record['scenario']}:{record['probe']}:{record['engine']}" for record in report["outcomes"]]

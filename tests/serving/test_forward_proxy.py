@@ -130,3 +130,20 @@ def test_a_closed_topology_no_longer_has_its_origins_answered(client: httpx.Clie
         topology.target(Origin.parse("http://closed.example.test"))
 
     assert client.get("http://closed.example.test/").status_code == 502
+
+
+def test_an_https_origin_no_certificate_can_be_made_for_gets_502_at_once_instead_of_a_hanging_tunnel(
+    topology: Topology,
+) -> None:
+    topology.target(Origin.parse("https://app.example.test_.evil.test"))
+    proxy = forward_proxy()
+    with socket.create_connection((proxy.host, proxy.port), timeout=5) as connection:
+        connection.sendall(b"CONNECT app.example.test_.evil.test:443 HTTP/1.1\r\n\r\n")
+        answer = connection.makefile("rb").read()
+
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.split(b"\r\n")[0] == b"HTTP/1.1 502 Bad Gateway"
+    assert body.decode() == (
+        "no certificate can be made for app.example.test_.evil.test: "
+        "Codepoint U+005F at position 5 of 'test_' not allowed"
+    )

@@ -302,6 +302,14 @@ MODEL_FAILURES = [
         "the server recorded no GET /api request, although the browser should send it",
         id="request.not-sent",
     ),
+    pytest.param(
+        Probe(),
+        API,
+        lambda ex, pf: [ex(status=None)],
+        Check.NO_RESPONSE,
+        "GET /api reached the app, which did not answer: no response had started when the fetch ended",
+        id="request.no-response",
+    ),
 ]
 
 SECURE_PAGE = "https://app.example.test"
