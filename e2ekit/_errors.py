@@ -119,9 +119,12 @@ class EngineError(E2ekitError, RuntimeError):
 class EngineInterrupted(EngineError):
     """The run was stopped (Ctrl-C, SIGTERM) before the engine finished what it was asked."""
 
+    PREFIX = "interrupted: "
+    """How every message of this error starts (reports tell an interrupted engine from a failed one by it)."""
+
     @classmethod
     def of(cls, name: str) -> EngineInterrupted:
-        return cls(f"interrupted: the run was stopped (Ctrl-C or SIGTERM) before {name} finished")
+        return cls(f"{cls.PREFIX}the run was stopped (Ctrl-C or SIGTERM) before {name} finished")
 
 
 class EngineUnavailable(EngineError):

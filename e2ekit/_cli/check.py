@@ -8,7 +8,14 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from e2ekit._cli.exit_codes import EXIT_ALLOWED, EXIT_BLOCKED, engine_exit_code, engine_lines, split_engine_errors
+from e2ekit._cli.exit_codes import (
+    EXIT_ALLOWED,
+    EXIT_BLOCKED,
+    engine_exit_code,
+    engine_lines,
+    is_interruption,
+    split_engine_errors,
+)
 from e2ekit._cli.options import (
     add_app_arguments,
     add_engine_arguments,
@@ -124,16 +131,19 @@ def run(args: argparse.Namespace) -> int:
             for result in results:
                 print(result, end="\n\n")
             print(engine_lines(skipped, failures), end="")
-            print(_summary(results, len(failures)))
+            print(_summary(results, failures))
         sys.stdout.flush()
         return exit_code(results, runs, failures)
 
 
-def _summary(results: list[ProbeResult], engine_errors: int) -> str:
+def _summary(results: list[ProbeResult], failures: dict[str, str]) -> str:
     counts = {verdict: sum(result.verdict is verdict for result in results) for verdict in Verdict}
     parts = [f"{count} {verdict.value.lower()}" for verdict, count in counts.items() if count]
-    if engine_errors:
-        parts.append(f"{engine_errors} engine(s) failed to start")
+    interrupted = sum(is_interruption(reason) for reason in failures.values())
+    if len(failures) > interrupted:
+        parts.append(f"{len(failures) - interrupted} engine(s) failed to start")
+    if interrupted:
+        parts.append(f"{interrupted} engine(s) interrupted before they finished")
     return "e2ekit: " + ", ".join(parts or ["no results"])
 
 

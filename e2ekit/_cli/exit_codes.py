@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from e2ekit._errors import EngineConfigError, EngineUnavailable, UsageError
+from e2ekit._errors import EngineConfigError, EngineInterrupted, EngineUnavailable, UsageError
 from e2ekit._probing.result import ProbeResult, Verdict
 from e2ekit._probing.runs import EngineRun
 
@@ -23,6 +23,7 @@ __all__ = [
     "EXIT_USAGE",
     "engine_exit_code",
     "engine_lines",
+    "is_interruption",
     "split_engine_errors",
 ]
 
@@ -42,9 +43,19 @@ def split_engine_errors(runs: Sequence[EngineRun[Any]], *, strict: bool) -> tupl
 
 
 def engine_lines(skipped: dict[str, str], failures: dict[str, str]) -> str:
+    """One paragraph per engine that gave no results: skipped (not installed), INTERRUPTED or ENGINE ERROR."""
     lines = [f"{name}: skipped: {reason}\n" for name, reason in skipped.items()]
-    lines += [f"{name}: ENGINE ERROR: {reason}\n" for name, reason in failures.items()]
+    for name, reason in failures.items():
+        if is_interruption(reason):
+            lines.append(f"{name}: INTERRUPTED: {reason.removeprefix(EngineInterrupted.PREFIX)}\n")
+        else:
+            lines.append(f"{name}: ENGINE ERROR: {reason}\n")
     return "".join(line + "\n" for line in lines)
+
+
+def is_interruption(reason: str) -> bool:
+    """Whether an engine's error message says the run was stopped rather than that the engine failed."""
+    return reason.startswith(EngineInterrupted.PREFIX)
 
 
 def engine_exit_code(

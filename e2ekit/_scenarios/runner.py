@@ -153,18 +153,18 @@ def _run_by_engine(
 def execution_groups(prepared: Sequence[PreparedScenario]) -> list[list[int]]:
     """Positions of ``prepared`` in the order to run them, in groups that run side by side in one evaluation.
 
-    A group is up to GROUP_SIZE scenarios that share a probe page and set no cookie; every other scenario is a group
-    of its own. Scenarios are ordered by probe page, those with cookies last, and within a page those that may set
-    cookies after the others. The order and the groups change only cost: every scenario starts from an empty cookie
-    jar and unique probe URLs.
+    A group is up to GROUP_SIZE consecutive scenarios that share a probe page and set no cookie; every other scenario
+    is a group of its own. Scenarios are ordered by probe page, those with cookies last, and otherwise keep their
+    order. The order and the groups change only cost: every scenario starts from an empty cookie jar and unique
+    probe URLs.
     """
     first_seen: dict[tuple[str, bool], int] = {}
     for item in prepared:
         first_seen.setdefault(_page_key(item), len(first_seen))
 
-    def cost_key(position: int) -> tuple[bool, int, bool]:
+    def cost_key(position: int) -> tuple[bool, int]:
         item = prepared[position]
-        return bool(item.scenario.cookies), first_seen[_page_key(item)], not _sets_no_cookie(item)
+        return bool(item.scenario.cookies), first_seen[_page_key(item)]
 
     groups: list[list[int]] = []
     for position in sorted(range(len(prepared)), key=cost_key):

@@ -283,10 +283,7 @@ def test_ctrl_c_while_the_engines_start_stops_them_and_leaves_nothing(tmp_path: 
     assert run.process.returncode == 130, stderr
     assert not left, left
     assert exited < STOP_PROMISE
-    assert stdout.splitlines()[-1] == "e2ekit: 3 engine(s) failed to start"
+    assert stdout.splitlines()[-1] == "e2ekit: 3 engine(s) interrupted before they finished"
     assert stderr == "e2ekit: interrupted (Ctrl-C); results not obtained by then are marked interrupted\n"
     for engine in ENGINES:
-        assert (
-            f"{engine}: ENGINE ERROR: interrupted: the run was stopped (Ctrl-C or SIGTERM) before {engine} finished"
-            in stdout
-        )
+        assert f"{engine}: INTERRUPTED: the run was stopped (Ctrl-C or SIGTERM) before {engine} finished" in stdout

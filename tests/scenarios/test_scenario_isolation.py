@@ -64,8 +64,8 @@ expect = "allowed"
 cookie_sent = true
 """
 
-# Scenarios run in this order: those of the first probe page (whose own app may set cookies after the others, in
-# file order), then those of the next page, then those with cookies (in file order).
+# Scenarios run in this order: those of the first probe page, then those of the next page, then those with
+# cookies, each in file order.
 SCENARIOS = f"""
 [[scenario]]
 id = "a-response-sets-a-cookie"
@@ -238,10 +238,17 @@ title = "No cookie, the default page again"
 cors = {{ allow_origins = ["{{page}}"] }}
 [[scenario.probe]]
 expect = "allowed"
+
+[[scenario]]
+id = "plain-3"
+title = "No cookie, the default page, right after the one before: the same group"
+cors = {{ allow_origins = ["{{page}}"] }}
+[[scenario.probe]]
+expect = "allowed"
 """
 
 
-def test_only_scenarios_that_share_a_probe_page_and_certainly_set_no_cookie_run_side_by_side(
+def test_only_consecutive_scenarios_that_share_a_probe_page_and_certainly_set_no_cookie_run_side_by_side(
     tmp_path: Path, topology: Topology
 ) -> None:
     prepared = prepare_scenarios(corpus(tmp_path, GROUPING), topology)
@@ -249,8 +256,9 @@ def test_only_scenarios_that_share_a_probe_page_and_certainly_set_no_cookie_run_
     groups = execution_groups(prepared)
 
     assert [[prepared[position].scenario.id for position in group] for group in groups] == [
-        ["plain-1", "plain-2"],
+        ["plain-1"],
         ["own-app"],
+        ["plain-2", "plain-3"],
         ["opaque"],
         ["with-a-cookie"],
     ]
