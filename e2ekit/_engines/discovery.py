@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from e2ekit._engines.base import ENGINE_NAMES
+from e2ekit._engines.endpoints import display_endpoint
 from e2ekit._engines.install import install_command
 from e2ekit._engines.playwright import installed_playwright_builds, playwright_build_version
-from e2ekit._engines.playwright_remote import display_endpoint
 from e2ekit._engines.selection import EnginePlan, EngineSpec, resolve_engine
 from e2ekit._errors import EngineConfigError, EngineUnavailable
 

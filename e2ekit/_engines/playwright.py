@@ -15,13 +15,13 @@ import psutil
 from playwright.sync_api import ConsoleMessage, Error, Page, Playwright, sync_playwright
 
 from e2ekit._engines.base import ENGINE_NAMES, Engine, EngineInfo, site_of
+from e2ekit._engines.endpoints import display_endpoint
 from e2ekit._engines.orphans import browser_directories, kill_and_wait, with_descendants
 from e2ekit._engines.playwright_remote import (
     REMOTE_BACKEND,
     REMOTE_REACH_HINT,
     UNREACHED_BY_TUNNEL,
     connect_browser,
-    display_endpoint,
     remote_launch_options,
 )
 from e2ekit._engines.probe_script import PROBE_FUNCTION, ProbeCall, ProbeReply

@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from playwright.sync_api import Browser, BrowserType
 
+from e2ekit._engines.endpoints import display_endpoint
 from e2ekit._engines.exposure import exposure
 from e2ekit._errors import EngineConfigError
 
@@ -34,7 +35,6 @@ __all__ = [
     "REMOTE_REACH_HINT",
     "UNREACHED_BY_TUNNEL",
     "connect_browser",
-    "display_endpoint",
     "remote_launch_options",
 ]
 
@@ -116,11 +116,3 @@ def _without_launch_options(endpoint: str) -> tuple[str, dict[str, Any]]:
         raise EngineConfigError(f'the "launch-options" parameter of {display_endpoint(endpoint)} is not a JSON object')
     rest = urlencode([(name, value) for name, value in query if name != "launch-options"])
     return parts._replace(query=rest).geturl(), options
-
-
-def display_endpoint(url: str) -> str:
-    """``url`` as results and messages show it: without its query, where a browser farm's URL may carry an access
-    token (``?token=...``), and without the credentials a WebDriver farm's URL may carry (``https://user:key@...``)."""
-    parts = urlsplit(url)
-    netloc = f"…@{parts.netloc.rpartition('@')[2]}" if "@" in parts.netloc else parts.netloc
-    return parts._replace(netloc=netloc, query="…" if parts.query else "", fragment="").geturl()

@@ -33,9 +33,10 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from e2ekit._engines.base import ENGINE_NAMES
+from e2ekit._engines.endpoints import display_endpoint
 from e2ekit._engines.install import install_command
 from e2ekit._engines.playwright import find_system_chromium, installed_playwright_builds
-from e2ekit._engines.playwright_remote import REMOTE_BACKEND, display_endpoint
+from e2ekit._engines.playwright_remote import REMOTE_BACKEND
 from e2ekit._engines.webdriver_browsers import WebDriverBrowser, webdriver_browser
 from e2ekit._engines.webdriver_remote import REMOTE_WEBDRIVER_BACKEND, WEBDRIVER_SCHEMES, remote_webdriver_browser
 from e2ekit._errors import EngineConfigError, EngineSpecError, EngineUnavailable

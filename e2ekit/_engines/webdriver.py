@@ -22,8 +22,8 @@ from selenium.webdriver.remote.remote_connection import RemoteConnection
 from urllib3.exceptions import HTTPError
 
 from e2ekit._engines.base import Engine, EngineInfo, site_of
+from e2ekit._engines.endpoints import display_endpoint
 from e2ekit._engines.firefox_profile import FirefoxProfile
-from e2ekit._engines.playwright_remote import display_endpoint
 from e2ekit._engines.probe_script import WEBDRIVER_PROBE_SCRIPT, ProbeCall, ProbeReply
 from e2ekit._engines.processes import ProcessSession
 from e2ekit._engines.proxy_settings import ProxySettings

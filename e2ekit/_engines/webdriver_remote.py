@@ -44,9 +44,9 @@ from selenium.webdriver.webkitgtk.options import Options as WebKitGTKOptions
 from urllib3.exceptions import HTTPError
 from urllib3.exceptions import TimeoutError as ResponseTimeout
 
+from e2ekit._engines.endpoints import display_endpoint
 from e2ekit._engines.exposure import EXPOSE_VARIABLE, exposure, is_exposure_requested
 from e2ekit._engines.playwright import SYSTEM_CHROMIUM_ARGS
-from e2ekit._engines.playwright_remote import display_endpoint
 from e2ekit._engines.proxy_settings import ProxySettings, minibrowser_arguments
 from e2ekit._engines.webdriver_browsers import WebDriverBrowser
 from e2ekit._errors import EngineConfigError, EngineError

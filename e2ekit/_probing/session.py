@@ -220,14 +220,14 @@ def run_batches(batches: Sequence[Batch]) -> list[list[ProbeResult]]:
     if len({item.page_url for item in prepared}) != 1:
         raise ValueError("run_batches runs batches that share one probe page")
     payload = [call for item in prepared for call in item.payload]
-    recordings = [recording for item in prepared for recording in item.recordings]
     try:
         batches[0].session._load(prepared[0].page_url)
         timeout = sum(call["timeout_ms"] for call in payload) / 1000 + 10
         with phase("probes", worker.name):
             outcomes = worker.call(lambda e: e.run_probes(payload, timeout), timeout + 5, "run the probes")
-            for recording in recordings:
-                recording.wait_idle(FETCH_TIMEOUT)  # only responses that started: a hung request is not waited for
+            for item in prepared:  # only responses that started: a hung request is not waited for
+                for recording in item.recordings:
+                    recording.wait_idle(item.session.fetch_timeout)
         blocked = {call["marker"] for call, outcome in zip(payload, outcomes) if not outcome["allowed"]}
         console: dict[int, list[str]] | None = None
         if worker.info.console_capture:

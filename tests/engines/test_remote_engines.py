@@ -35,8 +35,8 @@ from e2ekit import (
     load_scenarios,
     run_scenarios,
 )
+from e2ekit._engines.endpoints import display_endpoint
 from e2ekit._engines.exposure import EXPOSE_VARIABLE, exposure, parse_exposure
-from e2ekit._engines.playwright_remote import display_endpoint
 from e2ekit._engines.playwright_server import PlaywrightServer
 from e2ekit._engines.selection import EnginePlan, resolve_engine
 from e2ekit._reports.comparison import report_differences
