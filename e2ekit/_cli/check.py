@@ -115,9 +115,15 @@ def run(args: argparse.Namespace) -> int:
     # The results are printed before the app is shut down: a shutdown that fails, hangs or ends the process
     # (Chainlit's ends with os._exit(0)) comes after them, reported on its own (exit 4).
     with topology_from(args) as topology:
-        # Started before any browser: an app that cannot start is bad input, found in seconds.
-        topology.start_app(topology.app(app))
-        runs = run_in_engines(specs, job, topology=topology, fetch_timeout=fetch_timeout)
+        # The app starts (its lifespan: a database pool, a warm-up) while the browsers launch; one that cannot
+        # start is bad input, found in seconds, and the browsers are stopped.
+        runs = run_in_engines(
+            specs,
+            job,
+            topology=topology,
+            fetch_timeout=fetch_timeout,
+            prepare=lambda: topology.start_app(topology.app(app)),
+        )
         results = [result for engine_run in runs for result in engine_run.value or []]
         skipped, failures = split_engine_errors(runs, strict=unavailable_is_an_error(args))
         if args.json:

@@ -1,10 +1,16 @@
-"""How an endpoint the kit connects to (a Playwright server, a WebDriver endpoint) is shown in results and messages."""
+"""How an endpoint the kit connects to (a Playwright server, a WebDriver endpoint) is named and shown in results and
+messages."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-__all__ = ["display_endpoint"]
+__all__ = ["REMOTE_WEBDRIVER_BACKEND", "WEBDRIVER_SCHEMES", "display_endpoint"]
+
+REMOTE_WEBDRIVER_BACKEND = "webdriver-remote"
+"""The backend named in the results of a browser that a WebDriver endpoint runs."""
+WEBDRIVER_SCHEMES = ("http", "https")
+"""The schemes of a WebDriver endpoint's URL (a Playwright server's are ws and wss)."""
 
 
 def display_endpoint(url: str) -> str:

@@ -33,12 +33,11 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from e2ekit._engines.base import ENGINE_NAMES
-from e2ekit._engines.endpoints import display_endpoint
+from e2ekit._engines.endpoints import REMOTE_WEBDRIVER_BACKEND, WEBDRIVER_SCHEMES, display_endpoint
 from e2ekit._engines.install import install_command
 from e2ekit._engines.playwright import find_system_chromium, installed_playwright_builds
 from e2ekit._engines.playwright_remote import REMOTE_BACKEND
 from e2ekit._engines.webdriver_browsers import WebDriverBrowser, webdriver_browser
-from e2ekit._engines.webdriver_remote import REMOTE_WEBDRIVER_BACKEND, WEBDRIVER_SCHEMES, remote_webdriver_browser
 from e2ekit._errors import EngineConfigError, EngineSpecError, EngineUnavailable
 
 __all__ = [
@@ -182,6 +181,8 @@ def resolve_engine(
     spec = configured_spec(spec)
     name = spec.name
     if spec.endpoint is not None and is_webdriver_endpoint(spec.endpoint):
+        from e2ekit._engines.webdriver_remote import remote_webdriver_browser  # Selenium: only this backend needs it
+
         browser = remote_webdriver_browser(name, spec.endpoint)
         return EnginePlan(name, REMOTE_WEBDRIVER_BACKEND, None, webdriver=browser, endpoint=spec.endpoint)
     if spec.endpoint is not None:

@@ -22,13 +22,13 @@ from selenium.webdriver.remote.remote_connection import RemoteConnection
 from urllib3.exceptions import HTTPError
 
 from e2ekit._engines.base import Engine, EngineInfo, site_of
-from e2ekit._engines.endpoints import display_endpoint
+from e2ekit._engines.endpoints import REMOTE_WEBDRIVER_BACKEND, display_endpoint
 from e2ekit._engines.firefox_profile import FirefoxProfile
 from e2ekit._engines.probe_script import WEBDRIVER_PROBE_SCRIPT, ProbeCall, ProbeReply
 from e2ekit._engines.processes import ProcessSession
 from e2ekit._engines.proxy_settings import ProxySettings
 from e2ekit._engines.webdriver_browsers import WebDriverBrowser
-from e2ekit._engines.webdriver_remote import REMOTE_WEBDRIVER_BACKEND, end_remote_session, open_remote_session
+from e2ekit._engines.webdriver_remote import end_remote_session, open_remote_session
 from e2ekit._engines.xvfb import VirtualDisplay
 from e2ekit._errors import EngineError
 from e2ekit._serving.marker import markers_in

@@ -12,16 +12,7 @@ import shutil
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-from selenium.webdriver.common.options import ArgOptions
-from selenium.webdriver.common.service import Service
-from selenium.webdriver.firefox.options import Options as FirefoxOptions
-from selenium.webdriver.firefox.service import Service as FirefoxService
-from selenium.webdriver.safari.options import Options as SafariOptions
-from selenium.webdriver.safari.service import Service as SafariService
-from selenium.webdriver.webkitgtk.options import Options as WebKitGTKOptions
-from selenium.webdriver.webkitgtk.service import Service as WebKitGTKService
+from typing import TYPE_CHECKING, Any
 
 from e2ekit._engines.geckodriver import GECKODRIVER_INSTALL, find_geckodriver
 from e2ekit._engines.install import install_command
@@ -29,9 +20,36 @@ from e2ekit._engines.proxy_settings import ProxySettings, firefox_preferences, m
 from e2ekit._engines.xvfb import XVFB_MISSING, display_is_missing
 from e2ekit._errors import EngineUnavailable
 
+if TYPE_CHECKING:  # Selenium is imported when a WebDriver engine starts: a Chromium-only run never needs it (~60 ms)
+    from selenium.webdriver.common.options import ArgOptions
+    from selenium.webdriver.common.service import Service
+
 __all__ = ["FIREFOX_CANDIDATES", "WebDriverBrowser", "find_minibrowser", "webdriver_browser"]
 
 FIREFOX_CANDIDATES = ("firefox-esr", "firefox", "/Applications/Firefox.app/Contents/MacOS/firefox")
+# Firefox's own work that takes no part in a verdict, turned off: in a run of many short-lived origins it costs
+# CPU time on every launch and page load (benchmarks/README.md has the figures). CORS, cookies and their checks
+# live in the parent process's network layer, whichever process draws a page, so one content process instead of
+# one per site (Fission) changes no verdict; the corpus gives the same report with and without these.
+FIREFOX_SPEED_PREFERENCES: dict[str, Any] = {
+    "fission.autostart": False,  # site isolation: a content process per site
+    "dom.ipc.processCount": 1,  # every page in one content process
+    "dom.ipc.processPrelaunch.enabled": False,  # a spare content process started ahead
+    # Add-ons of the profile only (it has none): not the built-in ones (the new tab page, form autofill,
+    # picture-in-picture, site-specific fixes for named web sites, search detection), nor any installed on the
+    # machine, which would otherwise load into the test browser. About a quarter of a launch's CPU time.
+    "extensions.enabledScopes": 1,
+    "extensions.startupScanScopes": 0,
+    "extensions.webextensions.remote": False,  # add-ons in the parent, not a process of their own
+    "browser.startup.page": 0,  # a blank page at start, not the home page
+    "browser.newtabpage.enabled": False,  # a blank new tab (the visits' tabs), not the new tab page
+    "places.history.enabled": False,  # the history database, written on every page load
+    "browser.sessionstore.resume_from_crash": False,  # the session, saved as pages load
+    "browser.pagethumbnails.capturing_disabled": True,
+    "network.http.speculative-parallel-limit": 0,  # connections opened ahead of a request that may never come
+    "network.dns.disablePrefetch": True,
+    "network.prefetch-next": False,
+}
 _MINIBROWSER_PATTERNS = (
     "/usr/lib/*/webkit2gtk-4.*/MiniBrowser",  # Debian, Ubuntu
     "/usr/libexec/webkit2gtk-4.*/MiniBrowser",  # Fedora
@@ -75,6 +93,10 @@ class WebDriverBrowser:
 
     def service(self, env: Mapping[str, str], popen_kw: dict[str, Any], log_path: str) -> Service:
         """The driver's service; the driver's and the browser's output go to ``log_path``."""
+        from selenium.webdriver.firefox.service import Service as FirefoxService
+        from selenium.webdriver.safari.service import Service as SafariService
+        from selenium.webdriver.webkitgtk.service import Service as WebKitGTKService
+
         service_class = {"firefox": FirefoxService, "webkitgtk": WebKitGTKService, "safari": SafariService}
         options: dict[str, Any] = {"executable_path": self.driver, "env": env, "popen_kw": popen_kw}
         if self.product != "safari":  # safaridriver writes its logs to ~/Library/Logs itself
@@ -84,12 +106,16 @@ class WebDriverBrowser:
 
 
 def _firefox_options(executable: str | None, headless: bool, proxy: ProxySettings | None) -> ArgOptions:
+    from selenium.webdriver.firefox.options import Options as FirefoxOptions
+
     options = FirefoxOptions()
     if executable:
         options.binary_location = executable
     if headless:
         options.add_argument("-headless")
     options.enable_bidi = True  # Firefox reports its CORS errors only to the console, which BiDi streams
+    for name, value in FIREFOX_SPEED_PREFERENCES.items():
+        options.set_preference(name, value)
     if proxy is not None:
         for name, value in firefox_preferences(proxy).items():
             options.set_preference(name, value)
@@ -99,6 +125,8 @@ def _firefox_options(executable: str | None, headless: bool, proxy: ProxySetting
 
 def _webkitgtk_options(executable: str | None, headless: bool, proxy: ProxySettings | None) -> ArgOptions:
     # WebKitGTK has no headless mode: it draws on an X display (an Xvfb of the kit's own when there is none).
+    from selenium.webdriver.webkitgtk.options import Options as WebKitGTKOptions
+
     options = WebKitGTKOptions()
     if executable:
         options.binary_location = executable
@@ -111,6 +139,8 @@ def _webkitgtk_options(executable: str | None, headless: bool, proxy: ProxySetti
 
 def _safari_options(executable: str | None, headless: bool, proxy: ProxySettings | None) -> ArgOptions:
     # safaridriver always drives the installed Safari, in a window of its own: there is nothing to choose.
+    from selenium.webdriver.safari.options import Options as SafariOptions
+
     return SafariOptions()
 
 

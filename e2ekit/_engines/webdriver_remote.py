@@ -54,8 +54,6 @@ from e2ekit._errors import EngineConfigError, EngineError
 __all__ = [
     "CONNECT_TIMEOUT",
     "REMOTE_PRODUCTS",
-    "REMOTE_WEBDRIVER_BACKEND",
-    "WEBDRIVER_SCHEMES",
     "configure_client",
     "end_remote_session",
     "is_loopback_endpoint",
@@ -65,9 +63,6 @@ __all__ = [
     "remote_webdriver_browser",
 ]
 
-REMOTE_WEBDRIVER_BACKEND = "webdriver-remote"
-"""The backend named in the results of a browser that a WebDriver endpoint runs."""
-WEBDRIVER_SCHEMES = ("http", "https")
 CONNECT_TIMEOUT = 10.0
 """Seconds for the endpoint to accept a connection; the session itself may take the browser's start timeout."""
 REMOTE_PRODUCTS = {"firefox": "firefox", "webkit": "webkit", "chromium": "chrome"}

@@ -87,16 +87,24 @@ def run_in_engines(
     topology: Topology,
     launch_args: dict[str, Any] | None = None,
     fetch_timeout: float = FETCH_TIMEOUT,
+    prepare: Callable[[], object] | None = None,
 ) -> list[EngineRun[T]]:
     """Launch each engine and call ``job(new_session)`` with it; engines run side by side.
 
     A job creates the sessions it needs with ``new_session()`` (each with ``fetch_timeout``); they are closed when
     the job returns. A job that finds ``session.engine.interrupted`` should stop and return what it has.
+
+    ``prepare`` runs on the calling thread while the engines launch (importing and starting the app takes about
+    as long as a launch); the jobs start once it has returned. If it raises, the engines are stopped and its
+    exception is raised.
     """
     interruption = _interruption
     if interruption is not None and interruption.signal is not None:
         return [EngineRun(spec, None, EngineInterrupted.of(spec.name)) for spec in specs]
     stop = StopRequest()
+    prepared = threading.Event()
+    if prepare is None:
+        prepared.set()
     runs: list[EngineRun[T] | None] = [None] * len(specs)
     failures: list[BaseException] = []
     finished = [0]
@@ -109,7 +117,7 @@ def run_in_engines(
 
     def run_one(index: int, spec: EngineSpec) -> None:
         try:
-            _run_engine(spec, job, topology, launch_args, stop, lambda run: record(index, run), fetch_timeout)
+            _run_engine(spec, job, topology, launch_args, stop, prepared, lambda run: record(index, run), fetch_timeout)
         except BaseException as error:  # a job's own failure: raised again on the calling thread
             failures.append(error)
         finally:
@@ -123,6 +131,18 @@ def run_in_engines(
             thread = threading.Thread(target=run_one, args=(index, spec), name=f"e2ekit-run-{spec.name}", daemon=True)
             thread.start()
             started.append(thread)
+        if prepare is not None:
+            try:
+                prepare()
+            except KeyboardInterrupt:
+                raise  # stopped below, with signals held
+            except BaseException:  # SystemExit too: an app's import may call sys.exit()
+                stop.request()
+                with changed:
+                    changed.wait_for(lambda: finished[0] == len(started), STOP_TIMEOUT)
+                raise
+            finally:
+                prepared.set()  # set whatever happens: each engine's thread waits for it
         with changed:
             changed.wait_for(lambda: finished[0] == len(started))
     except KeyboardInterrupt:
@@ -147,11 +167,12 @@ def _run_engine(
     topology: Topology,
     launch_args: dict[str, Any] | None,
     stop: StopRequest,
+    prepared: threading.Event,
     record: Callable[[EngineRun[T]], None],
     fetch_timeout: float,
 ) -> None:
-    """Launch, run the job, ``record`` its result before closing the engine (an interrupted run may not wait for
-    the close), then close."""
+    """Launch, wait until ``prepared``, run the job, ``record`` its result before closing the engine (an
+    interrupted run may not wait for the close), then close."""
     try:
         worker = launch_engine(spec, launch_args=launch_args, stop=stop)
     except EngineError as error:
@@ -165,6 +186,9 @@ def _run_engine(
 
     try:
         try:
+            prepared.wait()  # bounded: run_in_engines sets it once ``prepare`` has returned or raised
+            if stop.requested:
+                raise EngineInterrupted.of(spec.name)
             value = job(new_session)
         except EngineInterrupted as error:
             record(EngineRun(spec, None, error))

@@ -11,8 +11,10 @@ import ipaddress
 import ssl
 import threading
 from functools import cache
+from typing import TYPE_CHECKING
 
-import trustme
+if TYPE_CHECKING:
+    import trustme
 
 __all__ = ["RunCertificates", "run_certificates"]
 
@@ -21,7 +23,9 @@ class RunCertificates:
     """A fresh CA, and a server TLS context per host holding a certificate for that host that the CA signed."""
 
     def __init__(self) -> None:
-        self._ca = trustme.CA(organization_name="e2ekit run CA")
+        import trustme  # with the cryptography package, ~50 ms to import: only a run with https origins needs it
+
+        self._ca: trustme.CA = trustme.CA(organization_name="e2ekit run CA")
         self._contexts: dict[str, ssl.SSLContext] = {}
         self._lock = threading.Lock()
 
