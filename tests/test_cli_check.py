@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+
+from tests.engines.availability import require_webdriver_backend
 
 APP = textwrap.dedent(
     """
@@ -191,3 +194,69 @@ def test_e2ekit_chromium_names_the_chromium_executable_to_run(app_dir: Path, tmp
     [result] = json.loads(run.stdout)["results"]
     assert result["engine"]["executable"] == str(link)
     assert result["engine"]["backend"] == "playwright"
+
+
+HELD_FOR_FIREFOX_APP = textwrap.dedent(
+    """
+    import asyncio
+    import os
+
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.cors import CORSMiddleware
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+
+    async def api(request):
+        if "Firefox" in request.headers.get("user-agent", ""):
+            # Tell the test Firefox's request is here, then answer only once the test says so.
+            reader, writer = await asyncio.open_unix_connection(os.environ["E2EKIT_TEST_HOLD_SOCKET"])
+            writer.write(b"here")
+            await writer.drain()
+            await reader.read(1)
+            writer.close()
+        return PlainTextResponse("ok")
+
+
+    app = Starlette(routes=[Route("/api", api)], middleware=[Middleware(CORSMiddleware, allow_origins=["*"])])
+    """
+)
+
+
+def test_check_shows_an_engines_verdict_while_a_later_engine_still_waits_for_the_app(
+    tmp_path: Path, pytestconfig: pytest.Config
+) -> None:
+    require_webdriver_backend(pytestconfig, "firefox")
+    (tmp_path / "held.py").write_text(HELD_FOR_FIREFOX_APP)
+    hold_path = tmp_path / "hold.sock"
+    with socket.socket(socket.AF_UNIX) as hold:
+        hold.bind(str(hold_path))
+        hold.listen()
+        hold.settimeout(60)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "e2ekit._cli", "check", "held:app", "--path", "/api"]
+            + ["--browser", "chromium", "--browser", "firefox"],
+            cwd=tmp_path,
+            env={**os.environ, "E2EKIT_TEST_HOLD_SOCKET": str(hold_path)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            held, _ = hold.accept()
+            with held:
+                held.settimeout(60)
+                assert held.recv(4) == b"here"
+                assert process.stdout is not None
+                first = process.stdout.readline()  # Firefox's request is still held: only Chromium has a verdict
+                held.sendall(b"x")
+            rest, errors = process.communicate(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+
+    assert first.startswith("ALLOWED in chromium "), first
+    assert rest.count("ALLOWED in firefox ") == 1, rest
+    assert (process.returncode, rest.splitlines()[-1], errors) == (0, "e2ekit: 2 allowed", "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -115,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
     # The results are printed before the app is shut down: a shutdown that fails, hangs or ends the process
     # (Chainlit's ends with os._exit(0)) comes after them, reported on its own (exit 4).
     with topology_from(args) as topology:
+        shown = _InOrder(len(specs), None if args.json else _print_results)
         # The app starts (its lifespan: a database pool, a warm-up) while the browsers launch; one that cannot
         # start is bad input, found in seconds, and the browsers are stopped.
         runs = run_in_engines(
@@ -123,7 +125,9 @@ def run(args: argparse.Namespace) -> int:
             topology=topology,
             fetch_timeout=fetch_timeout,
             prepare=lambda: topology.start_app(topology.app(app)),
+            on_run=shown.add,
         )
+        shown.add_rest(runs)
         results = [result for engine_run in runs for result in engine_run.value or []]
         skipped, failures = split_engine_errors(runs, strict=unavailable_is_an_error(args))
         if args.json:
@@ -134,12 +138,46 @@ def run(args: argparse.Namespace) -> int:
             }
             print(json.dumps(document, indent=2))
         else:
-            for result in results:
-                print(result, end="\n\n")
             print(engine_lines(skipped, failures), end="")
             print(_summary(results, failures))
         sys.stdout.flush()
         return exit_code(results, runs, failures)
+
+
+class _InOrder:
+    """Shows each engine's run as soon as every engine before it has been shown: the output is what it would be
+    at the end, and the first verdict appears while the other engines still work or close."""
+
+    def __init__(self, count: int, show: Callable[[EngineRun[list[ProbeResult]]], None] | None) -> None:
+        self._runs: list[EngineRun[list[ProbeResult]] | None] = [None] * count
+        self._shown = 0
+        self._show = show
+        self._lock = threading.Lock()
+        self._over = False
+
+    def add(self, index: int, run: EngineRun[list[ProbeResult]]) -> None:
+        with self._lock:
+            if self._over:  # an engine that reports after an interrupted run gave up waiting for it
+                return
+            self._runs[index] = run
+            while self._shown < len(self._runs) and (ready := self._runs[self._shown]) is not None:
+                if self._show is not None:
+                    self._show(ready)
+                self._shown += 1
+
+    def add_rest(self, runs: Sequence[EngineRun[list[ProbeResult]]]) -> None:
+        """Show what is left once the run is over (engines interrupted before they started never report)."""
+        for index, run in enumerate(runs):
+            if self._runs[index] is None:
+                self.add(index, run)
+        with self._lock:
+            self._over = True
+
+
+def _print_results(run: EngineRun[list[ProbeResult]]) -> None:
+    for result in run.value or []:
+        print(result, end="\n\n")
+    sys.stdout.flush()
 
 
 def _summary(results: list[ProbeResult], failures: dict[str, str]) -> str:

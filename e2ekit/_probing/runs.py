@@ -88,15 +88,17 @@ def run_in_engines(
     launch_args: dict[str, Any] | None = None,
     fetch_timeout: float = FETCH_TIMEOUT,
     prepare: Callable[[], object] | None = None,
+    on_run: Callable[[int, EngineRun[T]], None] | None = None,
 ) -> list[EngineRun[T]]:
     """Launch each engine and call ``job(new_session)`` with it; engines run side by side.
 
     A job creates the sessions it needs with ``new_session()`` (each with ``fetch_timeout``); they are closed when
     the job returns. A job that finds ``session.engine.interrupted`` should stop and return what it has.
 
-    ``prepare`` runs on the calling thread while the engines launch (importing and starting the app takes about
-    as long as a launch); the jobs start once it has returned. If it raises, the engines are stopped and its
-    exception is raised.
+    ``prepare`` runs on the calling thread while the engines launch (starting the app, whose lifespan may connect
+    to a database); the jobs start once it has returned. If it raises, the engines are stopped and its exception
+    is raised. ``on_run(index, run)`` is called on an engine's thread as soon as its run is known (the job has
+    returned, or the engine could not start), before the engine closes: a command shows results with it early.
     """
     interruption = _interruption
     if interruption is not None and interruption.signal is not None:
@@ -114,6 +116,8 @@ def run_in_engines(
         with changed:
             runs[index] = run
             changed.notify_all()
+        if on_run is not None:
+            on_run(index, run)
 
     def run_one(index: int, spec: EngineSpec) -> None:
         try:
