@@ -74,6 +74,8 @@ class WebDriverEngine(Engine):
         )
         self._timeouts: dict[str, float] = {}
         self._probe_handle: str | None = None
+        self._current_window: str | None = None
+        """The window classic commands act on, as far as e2ekit knows; None: unknown."""
         self._visit_tabs: dict[str, str] = {}
         """The visits' tabs by site (see Engine.visit): window handles, with WebDriver BiDi browsing context ids."""
         self._log_path = os.path.join(self.processes.temp_dir, "driver.log")
@@ -136,6 +138,7 @@ class WebDriverEngine(Engine):
                 self._navigate_bidi(self._probe_window(), url, timeout)
                 return
             self._set_timeout("pageLoad", timeout)
+            self._use_window(self._probe_window())
             self.driver.get(url)
 
     def visit(self, url: str, timeout: float) -> None:
@@ -144,14 +147,22 @@ class WebDriverEngine(Engine):
                 self._navigate_bidi(self._visit_context(url), url, timeout)
                 return
             self._set_timeout("pageLoad", timeout)
-            with self._in_visit_window(url):
-                self.driver.get(url)
+            self._use_visit_window(url)
+            self.driver.get(url)
 
     def _probe_window(self) -> str:
         """The probe page's window handle (with WebDriver BiDi, also its browsing context's id)."""
         if self._probe_handle is None:
-            self._probe_handle = self.driver.current_window_handle
+            self._probe_handle = self._current_window = self.driver.current_window_handle
         return self._probe_handle
+
+    def _use_window(self, handle: str) -> None:
+        """Make ``handle`` the window classic commands act on; it stays so until another is needed (a switch costs
+        ~10 ms in WebKitGTK, and a cookie scenario needs three instead of four)."""
+        if self._current_window != handle:
+            self._current_window = None  # unknown, should the switch fail
+            self.driver.switch_to.window(handle)
+            self._current_window = handle
 
     def _visit_context(self, url: str) -> str:
         """The browsing context of the visits to ``url``'s site: a background tab, opened on the first."""
@@ -170,26 +181,21 @@ class WebDriverEngine(Engine):
         contexts: Any = self.driver.browsing_context
         contexts.navigate(context=context, url=url, wait="complete")
 
-    @contextmanager
-    def _in_visit_window(self, url: str) -> Iterator[None]:
-        """Run commands in the visits' tab of ``url``'s site (opened on the first), then switch back to the probe
-        page's."""
-        driver = self.driver
-        probe_window = self._probe_window()
+    def _use_visit_window(self, url: str) -> None:
+        """Make the visits' tab of ``url``'s site (opened on the first) the window classic commands act on."""
+        self._probe_window()  # its handle, known before any switch
         site = site_of(url)
         if site in self._visit_tabs:
-            driver.switch_to.window(self._visit_tabs[site])
-        else:
-            driver.switch_to.new_window("tab")
-            self._visit_tabs[site] = driver.current_window_handle
-        try:
-            yield
-        finally:
-            driver.switch_to.window(probe_window)
+            self._use_window(self._visit_tabs[site])
+            return
+        self._current_window = None
+        self.driver.switch_to.new_window("tab")
+        self._visit_tabs[site] = self._current_window = self.driver.current_window_handle
 
     def run_probes(self, probes: list[ProbeCall], timeout: float) -> list[ProbeReply]:
         with self._diagnosed():
             self._set_timeout("script", timeout)
+            self._use_window(self._probe_window())
             outcomes = self.driver.execute_async_script(WEBDRIVER_PROBE_SCRIPT, probes)
         if isinstance(outcomes, dict) and "fatal" in outcomes:
             raise EngineError(f"the probe function failed in {self.browser.engine}: {outcomes['fatal']}")
@@ -220,9 +226,9 @@ class WebDriverEngine(Engine):
             # (not per port): delete them from a page on each host that may have set some.
             hosts = {urlsplit(origin).hostname: origin for origin in sorted(set_by)}
             for origin in hosts.values():
-                with self._in_visit_window(origin):
-                    self.driver.get(f"{origin}{CLEAR_COOKIES_PATH}")
-                    self._confirm_no_cookies()
+                self._use_visit_window(origin)
+                self.driver.get(f"{origin}{CLEAR_COOKIES_PATH}")
+                self._confirm_no_cookies()
 
     def _confirm_no_cookies(self) -> None:
         # The page above cleared the host's cookies with Clear-Site-Data. WebKitWebDriver's own Delete All Cookies
