@@ -33,6 +33,7 @@ from e2ekit._engines.xvfb import VirtualDisplay
 from e2ekit._errors import EngineError
 from e2ekit._serving.marker import markers_in
 from e2ekit._serving.page import CLEAR_COOKIES_PATH
+from e2ekit._standard.request_origin import origin_of
 
 __all__ = ["COMMAND_TIMEOUT", "WebDriverEngine"]
 
@@ -45,6 +46,16 @@ BIDI_POLL_INTERVAL = 0.002
 """Seconds between Selenium's checks for a WebDriver BiDi reply."""
 
 _DRIVER_ERRORS = (WebDriverException, HTTPError, OSError)
+# The clearing page fetched from a document of its origin: its Clear-Site-Data applies as when it is loaded. The
+# document may have moved on (a script, a refresh): then nothing is fetched, and the page is loaded instead.
+_CLEAR_FROM_DOCUMENT = """
+const [origin, path, done] = arguments;
+if (location.origin !== origin) {
+    done(false);
+} else {
+    fetch(path, {cache: "no-store"}).then((response) => done(response.status === 200), () => done(false));
+}
+"""
 
 
 class WebDriverEngine(Engine):
@@ -77,6 +88,8 @@ class WebDriverEngine(Engine):
         self._current_window: str | None = None
         """The window classic commands act on, as far as e2ekit knows; None: unknown."""
         self._visit_tabs: dict[str, str] = {}
+        self._visit_origins: dict[str, str] = {}
+        """By site: the origin of the URL its visits' tab last loaded (classic WebDriver)."""
         """The visits' tabs by site (see Engine.visit): window handles, with WebDriver BiDi browsing context ids."""
         self._log_path = os.path.join(self.processes.temp_dir, "driver.log")
         self._profile: FirefoxProfile | None = None
@@ -148,7 +161,9 @@ class WebDriverEngine(Engine):
                 return
             self._set_timeout("pageLoad", timeout)
             self._use_visit_window(url)
+            self._visit_origins.pop(site_of(url), None)
             self.driver.get(url)
+            self._visit_origins[site_of(url)] = origin_of(url)
 
     def _probe_window(self) -> str:
         """The probe page's window handle (with WebDriver BiDi, also its browsing context's id)."""
@@ -227,8 +242,22 @@ class WebDriverEngine(Engine):
             hosts = {urlsplit(origin).hostname: origin for origin in sorted(set_by)}
             for origin in hosts.values():
                 self._use_visit_window(origin)
-                self.driver.get(f"{origin}{CLEAR_COOKIES_PATH}")
+                if not self._cleared_from_visit(origin, timeout):
+                    self._visit_origins.pop(site_of(origin), None)
+                    self.driver.get(f"{origin}{CLEAR_COOKIES_PATH}")
+                    self._visit_origins[site_of(origin)] = origin_of(origin)
                 self._confirm_no_cookies()
+
+    def _cleared_from_visit(self, origin: str, timeout: float) -> bool:
+        """Fetch the clearing page from the document a visit left on ``origin`` in its tab, instead of loading it:
+        one script instead of a page load (~12 ms against ~40 ms in WebKitGTK). False when no such document is
+        there or the fetch did not get the page (a Content-Security-Policy, a page that replaced fetch)."""
+        origin = origin_of(origin)
+        if self._visit_origins.get(site_of(origin)) != origin:
+            return False
+        self._set_timeout("script", timeout)
+        cleared = self.driver.execute_async_script(_CLEAR_FROM_DOCUMENT, origin, CLEAR_COOKIES_PATH)
+        return cleared is True
 
     def _confirm_no_cookies(self) -> None:
         # The page above cleared the host's cookies with Clear-Site-Data. WebKitWebDriver's own Delete All Cookies

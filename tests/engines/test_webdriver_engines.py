@@ -89,6 +89,41 @@ def test_the_cookies_of_one_session_are_gone_in_the_next_on_every_host_it_used(
     assert [result.requests[0].cookie for result in after] == [None, None]
 
 
+def test_a_cookie_is_gone_in_the_next_session_where_the_visited_page_refuses_fetch_or_the_host_is_not_secure(
+    webdriver_engine: EngineWorker, e2e_topology: Topology
+) -> None:
+    # Classic WebDriver clears a host's cookies with Clear-Site-Data fetched from the visited page: a page whose
+    # Content-Security-Policy refuses the fetch gets the clearing page loaded instead, and on a host that is not a
+    # secure context (Clear-Site-Data does nothing there) the driver deletes the cookies.
+    async def login(request: object) -> PlainTextResponse:
+        response = PlainTextResponse("in", headers={"content-security-policy": "connect-src 'none'"})
+        response.set_cookie("sid", "abc123")
+        return response
+
+    async def api(request: object) -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    app = Starlette(routes=[Route("/login", login), Route("/api", api)])
+    first = Session(webdriver_engine, e2e_topology)
+    pairs = [first.origins(host, host) for host in ("http://localhost", "http://app.example.test")]
+
+    with first:
+        for _, target in pairs:
+            first.visit(app, "/login", target_origin=str(target))
+        before = [
+            first.fetch(app, "/api", page_origin=str(page), target_origin=str(target), credentials="include")
+            for page, target in pairs
+        ]
+    with Session(webdriver_engine, e2e_topology) as second:
+        after = [
+            second.fetch(app, "/api", page_origin=str(page), target_origin=str(target), credentials="include")
+            for page, target in pairs
+        ]
+
+    assert [result.requests[0].cookie for result in before] == ["sid=abc123", "sid=abc123"]
+    assert [result.requests[0].cookie for result in after] == [None, None]
+
+
 def test_a_preflight_cached_for_one_probe_never_answers_for_the_next(
     webdriver_engine: EngineWorker, e2e_topology: Topology
 ) -> None:
