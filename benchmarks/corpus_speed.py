@@ -54,6 +54,9 @@ def main() -> None:
     parser.add_argument("--browser", action="append", default=[], metavar="SPEC", help="default: every engine")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive baseline (the slowest part)")
     parser.add_argument("--no-alone", action="store_true", help="skip the runs of each engine alone")
+    parser.add_argument(
+        "--by-process", action="store_true", help="with each engine alone, its CPU time per kind of process"
+    )
     args = parser.parse_args()
     scenarios = load_scenarios(args.paths)
     specs = parse_engine_specs(args.browser or ["all"])
@@ -78,6 +81,9 @@ def main() -> None:
             with Topology() as alone:
                 seconds, _, cpu = timed_run(scenarios, [spec], alone)
             print(f"alone:  {seconds:6.2f} s  {spec.name} ({cpu})")
+            if args.by_process:
+                for kind, count, spent in cpu.by_kind():
+                    print(f"        {spent:5.2f} s CPU in {count} x {kind}")
 
     if not args.no_naive:
         prepared = prepare_scenarios(scenarios, topology)  # the servers the runner started

@@ -10,6 +10,7 @@ interval may be missed (its parent's own time still counts).
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from types import TracebackType
 
 import psutil
@@ -24,6 +25,7 @@ class ProcessTreeCPU:
         self._interval = interval
         self._me = psutil.Process()
         self._seen: dict[tuple[int, float], float] = {}
+        self._kinds: dict[tuple[int, float], str] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample_until_stopped, name="cpu-sampler", daemon=True)
         self.own = 0.0
@@ -58,9 +60,37 @@ class ProcessTreeCPU:
             try:
                 key = (process.pid, process.create_time())  # a pid may be reused: the start time tells them apart
                 times = process.cpu_times()
+                if key not in self._kinds:
+                    self._kinds[key] = _kind(process)
             except psutil.Error:
                 continue
             self._seen[key] = max(self._seen.get(key, 0.0), times.user + times.system)
 
+    def by_kind(self) -> list[tuple[str, int, float]]:
+        """(kind of process, how many, CPU seconds during the block), most CPU first: a browser's main process, its
+        renderers or content processes, the drivers, Xvfb."""
+        seconds: Counter[str] = Counter()
+        count: Counter[str] = Counter()
+        for key, total in self._seen.items():
+            kind = self._kinds.get(key, "?")
+            seconds[kind] += total - self._before.get(key, 0.0)
+            count[kind] += 1
+        return [(kind, count[kind], spent) for kind, spent in seconds.most_common()]
+
     def __str__(self) -> str:
         return f"CPU {self.own:.1f} s in the kit's process, {self.children:.1f} s in the processes it started"
+
+
+def _kind(process: psutil.Process) -> str:
+    """The executable's name, with Chromium's ``--type`` (and utility sub-type) or Firefox's content process role."""
+    name = process.name()
+    arguments = process.cmdline()
+    for argument in arguments:
+        if argument.startswith("--utility-sub-type="):
+            return f"{name} {argument.rpartition('.')[2]}"
+    for argument in arguments:
+        if argument.startswith("--type="):
+            return f"{name} {argument.partition('=')[2]}"
+    if "-contentproc" in arguments:
+        return f"{name} {arguments[-1]}"
+    return name
