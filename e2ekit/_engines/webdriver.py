@@ -88,9 +88,9 @@ class WebDriverEngine(Engine):
         self._current_window: str | None = None
         """The window classic commands act on, as far as e2ekit knows; None: unknown."""
         self._visit_tabs: dict[str, str] = {}
+        """The visits' tabs by site (see Engine.visit): window handles, with WebDriver BiDi browsing context ids."""
         self._visit_origins: dict[str, str] = {}
         """By site: the origin of the URL its visits' tab last loaded (classic WebDriver)."""
-        """The visits' tabs by site (see Engine.visit): window handles, with WebDriver BiDi browsing context ids."""
         self._log_path = os.path.join(self.processes.temp_dir, "driver.log")
         self._profile: FirefoxProfile | None = None
         try:
@@ -260,9 +260,10 @@ class WebDriverEngine(Engine):
         return cleared is True
 
     def _confirm_no_cookies(self) -> None:
-        # The page above cleared the host's cookies with Clear-Site-Data. WebKitWebDriver's own Delete All Cookies
-        # intermittently left cookies behind in a loaded run (measured: a few scenarios in six corpus runs), so
-        # it is only the fallback, and reading the jar back confirms the result.
+        # The clearing page (fetched or loaded) cleared the host's cookies with Clear-Site-Data where the host is a
+        # secure context. WebKitWebDriver's own Delete All Cookies intermittently left cookies behind in a loaded
+        # run (measured: a few scenarios in six corpus runs), so it is only the fallback, and reading the jar back
+        # confirms the result.
         left: list[dict[str, Any]] = self.driver.get_cookies()
         for _ in range(COOKIE_DELETE_ATTEMPTS):
             if not left:

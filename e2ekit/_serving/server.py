@@ -44,7 +44,7 @@ class _SignallingServer(uvicorn.Server):
         await self._exit_requested.wait()
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        # uvicorn's shutdown with a graceful bound of 0, without its fixed 100 ms pause: stop accepting, close idle
+        # uvicorn's shutdown without its graceful wait and its fixed 100 ms pause: stop accepting, close idle
         # connections, cancel the requests still running (see Server.__init__). No lifespan event: the kit runs the
         # app's lifespan itself (e2ekit._serving.lifespan).
         for server in self.servers:
@@ -86,8 +86,7 @@ class Server:
         config = server_config(app, tls)
         # The kit stops a server once it is done with its origin: every probe it served has settled, so a request
         # still in flight is one no browser waits for (an app that never answers). It is cancelled at once, not
-        # waited for: Ctrl-C must not wait on a hung app (_SignallingServer.shutdown).
-        config.timeout_graceful_shutdown = 0
+        # waited for (_SignallingServer.shutdown): Ctrl-C must not wait on a hung app.
         self._server = _SignallingServer(config)
         self._loop = loop
         self._serving: concurrent.futures.Future[None] | None = None
@@ -109,7 +108,6 @@ class Server:
             try:
                 serving.result(SHUTDOWN_TIMEOUT)
             except concurrent.futures.TimeoutError:
-                self._server.force_exit = True
                 serving.cancel()
         self._socket.close()
 
