@@ -161,9 +161,7 @@ class WebDriverEngine(Engine):
                 return
             self._set_timeout("pageLoad", timeout)
             self._use_visit_window(url)
-            self._visit_origins.pop(site_of(url), None)
-            self.driver.get(url)
-            self._visit_origins[site_of(url)] = origin_of(url)
+            self._load_in_visit_tab(url)
 
     def _probe_window(self) -> str:
         """The probe page's window handle (with WebDriver BiDi, also its browsing context's id)."""
@@ -243,10 +241,15 @@ class WebDriverEngine(Engine):
             for origin in hosts.values():
                 self._use_visit_window(origin)
                 if not self._cleared_from_visit(origin, timeout):
-                    self._visit_origins.pop(site_of(origin), None)
-                    self.driver.get(f"{origin}{CLEAR_COOKIES_PATH}")
-                    self._visit_origins[site_of(origin)] = origin_of(origin)
+                    self._load_in_visit_tab(f"{origin}{CLEAR_COOKIES_PATH}")
                 self._confirm_no_cookies()
+
+    def _load_in_visit_tab(self, url: str) -> None:
+        """Load ``url`` in the visits' tab (current), and remember the origin of the document it now holds."""
+        site = site_of(url)
+        self._visit_origins.pop(site, None)  # unknown, should the load fail
+        self.driver.get(url)
+        self._visit_origins[site] = origin_of(url)
 
     def _cleared_from_visit(self, origin: str, timeout: float) -> bool:
         """Fetch the clearing page from the document a visit left on ``origin`` in its tab, instead of loading it:
